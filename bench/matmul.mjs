@@ -1,0 +1,132 @@
+// Matmul benchmark: tensorfold's kernel vs TensorFlow.js 'wasm' (XNNPACK,
+// SIMD, single thread in Node) and 'cpu' backends, all in one process.
+//
+//   npm run build && node bench/matmul.mjs
+//
+// Prints a GFLOP/s table and writes bench/results/matmul.json. Timing: our
+// call includes copying A,B into wasm memory and C out; tfjs times
+// matMul + dataSync on tensors created beforehand (inputs not re-uploaded).
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { matmulKernel } from '../dist/src/kernels/matmul.js';
+import { wasmAvailable } from '../dist/src/kernels/wasmMatmul.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Stored operand shapes for a layout ('tn': A is [K,M]; 'nt': B is [N,K]). */
+const shapes = (m, k, n, layout) => [
+  layout === 'tn' ? [k, m] : [m, k],
+  layout === 'nt' ? [n, k] : [k, n],
+];
+
+/** Median ms of fn() after warm-up, repeating until ~budgetMs or maxReps. */
+function timeMs(fn, budgetMs = 400, maxReps = 40) {
+  for (let i = 0; i < 3; i++) fn(); // warm-up (also lets V8 tier up to TurboFan)
+  const ts = [];
+  const start = performance.now();
+  while (ts.length < 5 || (performance.now() - start < budgetMs && ts.length < maxReps)) {
+    const t = performance.now();
+    fn();
+    ts.push(performance.now() - t);
+  }
+  ts.sort((x, y) => x - y);
+  return ts[ts.length >> 1];
+}
+
+function random(len, seed) {
+  const a = new Float32Array(len);
+  let s = seed >>> 0;
+  for (let i = 0; i < len; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    a[i] = s / 2 ** 31 - 1;
+  }
+  return a;
+}
+
+/** Set up a tfjs backend; for 'wasm' insist on the single-thread SIMD binary. */
+async function useBackend(name) {
+  if (name === 'wasm') {
+    const dist = join(dirname(createRequire(import.meta.url)
+      .resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    // Only the SIMD binary resolves: a fallback to another one would fail.
+    setWasmPaths({
+      'tfjs-backend-wasm-simd.wasm': join(dist, 'tfjs-backend-wasm-simd.wasm'),
+      'tfjs-backend-wasm.wasm': '/nonexistent/no-simd.wasm',
+      'tfjs-backend-wasm-threaded-simd.wasm': '/nonexistent/threaded.wasm',
+    });
+  }
+  if (!(await tf.setBackend(name)) || tf.getBackend() !== name) {
+    throw new Error(`tfjs backend ${name} failed to initialise`);
+  }
+  if (name === 'wasm' && !(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT'))) {
+    throw new Error('tfjs wasm backend is not using SIMD');
+  }
+}
+
+function cases() {
+  const list = [];
+  for (const n of [128, 256, 512, 1024]) list.push({ name: `square ${n}`, m: n, k: n, n, layout: 'nn' });
+  for (const layout of ['tn', 'nt']) list.push({ name: 'square 512', m: 512, k: 512, n: 512, layout });
+  const B = 128;
+  for (const [i, o] of [[784, 256], [256, 128], [128, 10]]) {
+    list.push({ name: `mlp ${i}-${o} fwd x·W`, m: B, k: i, n: o, layout: 'nn' });
+    list.push({ name: `mlp ${i}-${o} dW=xᵀ·dy`, m: i, k: B, n: o, layout: 'tn' });
+    list.push({ name: `mlp ${i}-${o} dx=dy·Wᵀ`, m: B, k: o, n: i, layout: 'nt' });
+  }
+  return list;
+}
+
+/** Run all cases; returns one row per case with GFLOP/s and ratios. */
+export async function runMatmulBench() {
+  if (!wasmAvailable()) throw new Error('tensorfold wasm kernel unavailable');
+  const rows = cases().map((c, idx) => {
+    const [sa, sb] = shapes(c.m, c.k, c.n, c.layout);
+    return { ...c, sa, sb, a: random(sa[0] * sa[1], 2 * idx + 1), b: random(sb[0] * sb[1], 2 * idx + 2) };
+  });
+  const gflops = (r, ms) => (2 * r.m * r.k * r.n) / (ms * 1e6);
+  for (const r of rows) {
+    r.ours = gflops(r, timeMs(() => matmulKernel(r.a, r.b, r.m, r.k, r.n, r.layout)));
+  }
+  for (const backend of ['wasm', 'cpu']) {
+    await useBackend(backend);
+    for (const r of rows) {
+      const a = tf.tensor2d(r.a, r.sa), b = tf.tensor2d(r.b, r.sb);
+      const run = () => {
+        const c = tf.matMul(a, b, r.layout === 'tn', r.layout === 'nt');
+        const d = c.dataSync();
+        c.dispose();
+        return d;
+      };
+      const ours = matmulKernel(r.a, r.b, r.m, r.k, r.n, r.layout);
+      const theirs = run();
+      let err = 0;
+      for (let i = 0; i < ours.length; i++) err = Math.max(err, Math.abs(ours[i] - theirs[i]));
+      r[`maxDiff_${backend}`] = err;
+      r[backend] = gflops(r, timeMs(run, backend === 'cpu' ? 200 : 400));
+      a.dispose(); b.dispose();
+    }
+  }
+  return rows.map(({ a, b, sa, sb, wasm, cpu, ...r }) => ({
+    ...r, tfjsWasm: wasm, tfjsCpu: cpu, vsWasm: r.ours / wasm, vsCpu: r.ours / cpu,
+  }));
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const rows = await runMatmulBench();
+  const f = (x, d = 1) => x.toFixed(d).padStart(7);
+  console.log(`${'case'.padEnd(22)} lay   M    K    N |    ours tfjsWasm tfjsCpu | xWasm  xCpu`);
+  for (const r of rows) {
+    console.log(`${r.name.padEnd(22)} ${r.layout} ${String(r.m).padStart(4)} ${String(r.k).padStart(4)} ${String(r.n).padStart(4)} |`
+      + `${f(r.ours)} ${f(r.tfjsWasm)}  ${f(r.tfjsCpu)} | ${f(r.vsWasm)} ${f(r.vsCpu)}`);
+  }
+  mkdirSync(join(here, 'results'), { recursive: true });
+  const out = join(here, 'results', 'matmul.json');
+  writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version,
+    unit: 'GFLOP/s', rows }, null, 2) + '\n');
+  console.log(`wrote ${out}`);
+}

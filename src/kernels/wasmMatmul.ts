@@ -1,0 +1,90 @@
+import type { Layout } from './layout.js';
+import { wasmBase64 } from './wasmBinary.js';
+
+/** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts). */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  matmul(layout: number, a: number, b: number, c: number,
+         m: number, k: number, n: number, scratch: number): void;
+  scratchBytes(): number;
+  heapBase(): number;
+}
+
+const LAYOUT_CODE: Record<Layout, number> = { nn: 0, tn: 1, nt: 2 };
+const PAGE = 65536;
+
+// Kernel implementation detail, not model state: the instance is created
+// lazily once; `null` records that wasm/SIMD is unavailable.
+let kernel: KernelExports | null | undefined;
+
+/** Decode base64 without Node's Buffer (atob when present, else by hand). */
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
+  if (typeof atob === 'function') {
+    const bin = atob(s);
+    const out = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+    return out;
+  }
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+  const lut = new Uint8Array(128);
+  for (let i = 0; i < 64; i++) lut[alphabet.charCodeAt(i)] = i;
+  const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
+  const out = new Uint8Array((clean.length * 3) >> 2);
+  let acc = 0, bits = 0, o = 0;
+  for (let i = 0; i < clean.length; i++) {
+    acc = (acc << 6) | lut[clean.charCodeAt(i)]!;
+    bits += 6;
+    if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
+  }
+  return out;
+}
+
+function instance(): KernelExports | null {
+  if (kernel !== undefined) return kernel;
+  try {
+    // Synchronous compile: the module is ~2 KB, below browsers' 4 KB
+    // main-thread limit for sync compilation.
+    const module = new WebAssembly.Module(decodeBase64(wasmBase64));
+    kernel = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+  } catch {
+    kernel = null; // no WebAssembly, no SIMD, or instantiation refused
+  }
+  return kernel;
+}
+
+/** True if the WebAssembly SIMD kernel can be used in this environment. */
+export function wasmAvailable(): boolean {
+  return instance() !== null;
+}
+
+const align = (x: number): number => (x + 63) & ~63;
+
+/**
+ * Float32 matmul on the wasm SIMD kernel: C[M,N] = op(A)·op(B), row-major.
+ * Stored shapes: 'nn' a[M,K] b[K,N]; 'tn' a[K,M] b[K,N]; 'nt' a[M,K] b[N,K].
+ * Inputs are copied into wasm memory (grown on demand and reused, so it stays
+ * bounded by the largest call); returns a new Float32Array of length M·N.
+ * Throws if wasm is unavailable (check {@link wasmAvailable}) or an input is
+ * shorter than its shape.
+ */
+export function matmulF32(a: Float32Array, b: Float32Array, m: number, k: number,
+                          n: number, layout: Layout): Float32Array {
+  const w = instance();
+  if (w === null) throw new Error('tensorfold: WebAssembly SIMD kernel unavailable');
+  const mk = m * k, kn = k * n, mn = m * n;
+  if (a.length < mk || b.length < kn) {
+    throw new RangeError(`matmulF32: inputs too short for [${m},${k}]x[${k},${n}]`);
+  }
+  const scratch = align(w.heapBase());
+  const aPtr = align(scratch + w.scratchBytes());
+  const bPtr = align(aPtr + 4 * mk);
+  const cPtr = align(bPtr + 4 * kn);
+  const end = cPtr + 4 * mn;
+  const have = w.memory.buffer.byteLength;
+  if (end > have) w.memory.grow(Math.ceil((end - have) / PAGE));
+  const buf = w.memory.buffer; // re-read: grow() detaches the old buffer
+  new Float32Array(buf, aPtr, mk).set(a.length === mk ? a : a.subarray(0, mk));
+  new Float32Array(buf, bPtr, kn).set(b.length === kn ? b : b.subarray(0, kn));
+  w.matmul(LAYOUT_CODE[layout], aPtr, bPtr, cPtr, m, k, n, scratch);
+  return new Float32Array(buf, cPtr, mn).slice();
+}

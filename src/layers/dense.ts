@@ -1,0 +1,62 @@
+import { addBias } from '../ops/addBias.js'
+import { matmul, matmulNT, matmulTN } from '../ops/matmul.js'
+import { sum } from '../ops/reduce.js'
+import { uniform } from '../random/sample.js'
+import { ShapeError, showShape } from '../shape/ShapeError.js'
+import { zeros, type DType, type Tensor } from '../tensor/Tensor.js'
+import type { Layer } from './Layer.js'
+
+/** The params of `dense(I, O)`: weights `w: [I, O]` and biases `b: [O]`. @category layers */
+export interface DenseParams<I extends number, O extends number> {
+  readonly w: Tensor<[I, O]>
+  readonly b: Tensor<[O]>
+}
+
+/** Options of {@link dense}. */
+export interface DenseOptions {
+  /** Storage of the initial params (default `float32`). */
+  readonly dtype?: DType
+}
+
+const checkWidth = (name: string, n: number) => {
+  if (!Number.isInteger(n) || n < 1) throw new ShapeError('dense', `${name} must be a positive integer, got ${n}`)
+}
+
+/**
+ * A fully connected (affine) layer `y = x·W + b`: `[B, I] → [B, O]`.
+ *
+ * Init is Glorot uniform: `W ~ U[−β, β]` with `β = √6 / √(I + O)`, biases 0 (Glorot & Bengio, 2010).
+ * Backward: `∂W = xᵀ·dy`, `∂b = Σ_rows dy`, `dx = dy·Wᵀ` (no transpose is materialised).
+ *
+ * @example
+ * const layer = dense(784, 256)
+ * const p = layer.init(key(0))               // DenseParams<784, 256>
+ * const [y] = layer.apply(p, zeros([32, 784])) // Tensor<[32, 256]>
+ * @category layers
+ */
+export const dense = <const I extends number, const O extends number>(
+  inputs: I,
+  outputs: O,
+  options: DenseOptions = {},
+): Layer<I, O, DenseParams<I, O>> => {
+  checkWidth('inputs', inputs)
+  checkWidth('outputs', outputs)
+  const name = `dense(${inputs}→${outputs})`
+  const bound = Math.sqrt(6 / (inputs + outputs))
+  const dtype = options.dtype ?? 'float32'
+  return {
+    name,
+    init: (key) => ({ w: uniform(key, [inputs, outputs], -bound, bound, dtype), b: zeros([outputs], dtype) }),
+    initState: () => undefined,
+    apply: <B extends number>(params: DenseParams<I, O>, x: Tensor<[B, I]>) => {
+      if (x.shape.length !== 2 || x.shape[1] !== inputs)
+        throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${inputs}] was expected`)
+      if (params.w.shape[0] !== inputs || params.w.shape[1] !== outputs || params.b.shape[0] !== outputs)
+        throw new ShapeError(name, `params have w ${showShape(params.w.shape)} and b ${showShape(params.b.shape)} but w [${inputs},${outputs}] and b [${outputs}] were expected`)
+      const y = addBias(matmul(x, params.w), params.b)
+      const back = (dy: Tensor<[B, O]>) =>
+        [{ w: matmulTN(x, dy), b: sum(dy, 0) }, matmulNT(dy, params.w)] as const
+      return [y, back] as const
+    },
+  } as Layer<I, O, DenseParams<I, O>>
+}

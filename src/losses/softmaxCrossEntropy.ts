@@ -1,0 +1,46 @@
+import { softmaxRows } from '../layers/softmax.js'
+import { ShapeError, showShape } from '../shape/ShapeError.js'
+import { ValueError } from '../shape/ValueError.js'
+import { alloc, type Tensor } from '../tensor/Tensor.js'
+import type { Labels } from '../tensor/Labels.js'
+import { checkFinite } from './checkFinite.js'
+
+/**
+ * Softmax followed by the negative log-likelihood of the true class, fused for stability:
+ * `ℓ = −log f(a)_y = logΣexp(a) − a_y`, averaged over the batch. Takes logits `a: [B, C]` and
+ * integer labels `y: Labels<B>`. The gradient at the pre-activation is `−(e(y) − f(a)) / B`.
+ *
+ * NOTE: computed as `log Σ exp(a − max a) + max a − a_y`, so a logit of 1000 gives a finite loss.
+ *
+ * @throws ShapeError when the batch sizes differ; ValueError for a label outside `[0, C)` or a non-finite logit.
+ * @example
+ * const [loss, dLogits] = softmaxCrossEntropy(logits, labels([3, 1], 10))
+ * @category losses
+ */
+export const softmaxCrossEntropy = <B extends number, C extends number>(
+  logits: Tensor<[B, C]>,
+  y: Labels<NoInfer<B>>,
+): readonly [number, Tensor<[B, C]>] => {
+  const op = 'softmaxCrossEntropy'
+  if (logits.shape.length !== 2) throw new ShapeError(op, `logits has shape ${showShape(logits.shape)} but [B,C] was expected`)
+  const [b, c] = logits.shape
+  if (y.shape[0] !== b) throw new ShapeError(op, `logits has shape ${showShape(logits.shape)} but labels has shape ${showShape(y.shape)}`)
+  checkFinite(op, 'logits', logits)
+  const a = logits.data
+  const f = alloc(logits.dtype, a.length)
+  softmaxRows(a, f, c)
+  let loss = 0
+  for (let i = 0; i < b; i++) {
+    const t = y.data[i]!
+    if (t < 0 || t >= c) throw new ValueError(op, `label ${i} is ${t} but logits has ${c} classes`)
+    const r = i * c
+    let m = -Infinity
+    for (let j = 0; j < c; j++) if (a[r + j]! > m) m = a[r + j]!
+    let s = 0
+    for (let j = 0; j < c; j++) s += Math.exp(a[r + j]! - m)
+    loss += Math.log(s) + m - a[r + t]!
+    f[r + t] = f[r + t]! - 1
+  }
+  for (let i = 0; i < f.length; i++) f[i] = f[i]! / b
+  return [loss / b, { shape: logits.shape, dtype: logits.dtype, data: f }]
+}
