@@ -57,20 +57,24 @@ export function wasmAvailable(): boolean {
   return instance() !== null;
 }
 
-const align = (x: number): number => (x + 63) & ~63;
+const align = (x: number): number => Math.ceil(x / 64) * 64;
+const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
 
 /**
  * Float32 matmul on the wasm SIMD kernel: C[M,N] = op(A)·op(B), row-major.
  * Stored shapes: 'nn' a[M,K] b[K,N]; 'tn' a[K,M] b[K,N]; 'nt' a[M,K] b[N,K].
  * Inputs are copied into wasm memory (grown on demand and reused, so it stays
  * bounded by the largest call); returns a new Float32Array of length M·N.
- * Throws if wasm is unavailable (check {@link wasmAvailable}) or an input is
- * shorter than its shape.
+ * Throws if wasm is unavailable (check {@link wasmAvailable}), a dimension
+ * is not a non-negative integer, or an input is shorter than its shape.
  */
 export function matmulF32(a: Float32Array, b: Float32Array, m: number, k: number,
                           n: number, layout: Layout): Float32Array {
   const w = instance();
   if (w === null) throw new Error('tensorfold: WebAssembly SIMD kernel unavailable');
+  if (!(isDim(m) && isDim(k) && isDim(n))) {
+    throw new RangeError(`matmulF32: bad dimensions ${m}, ${k}, ${n}`);
+  }
   const mk = m * k, kn = k * n, mn = m * n;
   if (a.length < mk || b.length < kn) {
     throw new RangeError(`matmulF32: inputs too short for [${m},${k}]x[${k},${n}]`);

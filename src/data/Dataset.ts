@@ -1,0 +1,119 @@
+import { ShapeError, showShape } from '../shape/ShapeError.js'
+import { ValueError } from '../shape/ValueError.js'
+import { alloc, type Tensor } from '../tensor/Tensor.js'
+import type { Labels } from '../tensor/Labels.js'
+
+/**
+ * A classification dataset: `N` examples of `D` features with one integer class label each.
+ *
+ * - `x`: features, shape `[N, D]`.
+ * - `y`: labels, shape `[N]` (class indices `0 … C−1`).
+ *
+ * @example
+ * const d: Dataset<3, 2> = dataset(tensor([3, 2], [0, 0, 0, 1, 1, 0]), labels([0, 1, 1], 2))
+ * @category data
+ */
+export interface Dataset<N extends number, D extends number> {
+  readonly x: Tensor<[N, D]>
+  readonly y: Labels<N>
+}
+
+/**
+ * A regression (or reconstruction) dataset: `N` examples of `D` features with `O` real targets each
+ * (an autoencoder uses `y = x`).
+ *
+ * - `x`: features, shape `[N, D]`.
+ * - `y`: targets, shape `[N, O]`.
+ *
+ * @category data
+ */
+export interface RegressionSet<N extends number, D extends number, O extends number> {
+  readonly x: Tensor<[N, D]>
+  readonly y: Tensor<[N, O]>
+}
+
+/** Either kind of dataset; the helpers of `data/` take both. @category data */
+export type AnyDataset = Dataset<number, number> | RegressionSet<number, number, number>
+
+/**
+ * The same kind of dataset with `M` rows instead of its own: what `take`, `minibatches` and
+ * `splitData` return (`WithSize<Dataset<8, 784>, number>` is `Dataset<number, 784>`).
+ *
+ * @category data
+ */
+export type WithSize<T extends AnyDataset, M extends number> =
+  T extends Dataset<number, infer D> ? Dataset<M, D>
+  : T extends RegressionSet<number, infer D, infer O> ? RegressionSet<M, D, O>
+  : never
+
+const isLabels = (y: AnyDataset['y']): y is Labels => y.data instanceof Int32Array
+
+/**
+ * A classification dataset from features `[N, D]` and labels `[N]`, checked to have the same `N`.
+ *
+ * @throws ShapeError naming both shapes when the row counts differ.
+ * @category data
+ */
+export const dataset = <N extends number, D extends number>(x: Tensor<[N, D]>, y: Labels<NoInfer<N>>): Dataset<N, D> => {
+  if (x.shape.length !== 2 || y.shape.length !== 1 || y.shape[0] !== x.shape[0])
+    throw new ShapeError('dataset', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
+  return { x, y }
+}
+
+/**
+ * A regression dataset from features `[N, D]` and targets `[N, O]`, checked to have the same `N`.
+ *
+ * @throws ShapeError naming both shapes when the row counts differ.
+ * @category data
+ */
+export const regressionSet = <N extends number, D extends number, O extends number>(
+  x: Tensor<[N, D]>,
+  y: Tensor<[NoInfer<N>, O]>,
+): RegressionSet<N, D, O> => {
+  if (x.shape.length !== 2 || y.shape.length !== 2 || y.shape[0] !== x.shape[0])
+    throw new ShapeError('regressionSet', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
+  return { x, y }
+}
+
+/**
+ * The number of examples `N` of a dataset.
+ *
+ * @category data
+ */
+export const size = <N extends number>(data: { readonly x: Tensor<[N, number]> }): N => data.x.shape[0]
+
+/** Rows `indices` of a row-major `[rows, width]` array, copied into fresh storage of the same kind. */
+const gather = <A extends Float32Array | Float64Array | Int32Array>(src: A, width: number, indices: Int32Array, out: A): A => {
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i]!
+    out.set(src.subarray(r * width, (r + 1) * width), i * width)
+  }
+  return out
+}
+
+/**
+ * The examples at `indices` (in that order; repeats allowed), as a new dataset of the same kind.
+ *
+ * - `data`: a `Dataset<N, D>` or `RegressionSet<N, D, O>`.
+ * - `indices`: `M` row indices in `[0, N)`.
+ * - returns: the same kind of dataset with `M` rows (`Tensor<[M, D]>` features).
+ *
+ * @throws ValueError naming the first index outside `[0, N)`.
+ * @example
+ * take(d, Int32Array.of(2, 0)) // rows 2 and 0
+ * @category data
+ */
+export const take = <T extends AnyDataset>(data: T, indices: Int32Array): WithSize<T, number> => {
+  const n = data.x.shape[0]
+  const d = data.x.shape[1]
+  for (let i = 0; i < indices.length; i++) {
+    const r = indices[i]!
+    if (r < 0 || r >= n) throw new ValueError('take', `index ${r} at position ${i} is outside [0, ${n})`)
+  }
+  const m = indices.length
+  const x = { shape: [m, d], dtype: data.x.dtype, data: gather(data.x.data, d, indices, alloc(data.x.dtype, m * d)) }
+  const y = data.y
+  if (isLabels(y)) return { x, y: { shape: [m], data: gather(y.data, 1, indices, new Int32Array(m)) } } as never
+  const o = y.shape[1]
+  return { x, y: { shape: [m, o], dtype: y.dtype, data: gather(y.data, o, indices, alloc(y.dtype, m * o)) } } as never
+}

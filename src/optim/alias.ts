@@ -1,0 +1,25 @@
+import { chain } from './chain.js'
+import { scaleByAdagrad } from './scaleByAdagrad.js'
+import { scaleByAdam } from './scaleByAdam.js'
+import { scaleByLearningRate } from './scaleByLearningRate.js'
+import { scaleByRms } from './scaleByRms.js'
+import type { Schedule } from './schedule.js'
+import { trace } from './trace.js'
+
+// Named optimizers, each a chain ending in −α (optax alias.py). Every one is a
+// GradientTransformation; pass a Schedule for α to decay the learning rate.
+
+/** Stochastic gradient descent `θ ← θ − α∇`. @category optim */
+export const sgd = (rate: number | Schedule) => chain(scaleByLearningRate(rate))
+
+/** SGD with momentum: `ḡ_t = ∇_t + β ḡ_{t−1}`, `θ ← θ − α ḡ_t`. @category optim */
+export const momentum = (rate: number | Schedule, beta = 0.9, nesterov = false) => chain(trace(beta, nesterov), scaleByLearningRate(rate))
+
+/** Adagrad: `θ ← θ − α ∇ / √(Σ∇² + ε)`. @category optim */
+export const adagrad = (rate: number | Schedule, eps = 1e-8) => chain(scaleByAdagrad(eps), scaleByLearningRate(rate))
+
+/** RMSProp: `θ ← θ − α ∇ / √(γ + ε)` with `γ` a running average of `∇²`. @category optim */
+export const rmsprop = (rate: number | Schedule, decay = 0.9, eps = 1e-8) => chain(scaleByRms(decay, eps), scaleByLearningRate(rate))
+
+/** Adam: `θ ← θ − α m̂ / (√v̂ + ε)` (Kingma & Ba, 2015). @category optim */
+export const adam = (rate: number | Schedule, b1 = 0.9, b2 = 0.999, eps = 1e-8) => chain(scaleByAdam(b1, b2, eps), scaleByLearningRate(rate))

@@ -1,0 +1,41 @@
+import type { GradientTransformation } from './GradientTransformation.js'
+import { leafwise } from './leafwise.js'
+
+/**
+ * `θ + u`, leaf by leaf (the updates already carry the −α).
+ *
+ * @category optim
+ */
+export const applyUpdates = <P>(params: P, updates: P): P =>
+  leafwise<P>(
+    [params, updates],
+    ([p, u], o) => {
+      for (let i = 0; i < o.length; i++) o[i] = p![i]! + u![i]!
+    },
+    'applyUpdates',
+  )
+
+/** Params and optimizer state together: the accumulator of a training fold. */
+export interface OptimizerState<P, S> {
+  readonly params: P
+  readonly opt: S
+}
+
+/**
+ * An optimizer as a reducer `(state, grads) → state`, usable directly with `Array.prototype.reduce`
+ * or fp-ts `ReadonlyArray.reduce`: it transforms the grads, applies them, and returns a new state.
+ *
+ * @example
+ * const opt = adam(1e-3)
+ * const final = gradsList.reduce(step(opt), { params, opt: opt.init(params) })
+ * @category optim
+ */
+export const step =
+  <S>(opt: GradientTransformation<S>) =>
+  <P>(state: OptimizerState<P, S>, grads: P): OptimizerState<P, S> => {
+    const [updates, next] = opt.update(grads, state.opt, state.params)
+    return { params: applyUpdates(state.params, updates), opt: next }
+  }
+
+/** The initial {@link OptimizerState} for params. @category optim */
+export const initOptimizer = <S, P>(opt: GradientTransformation<S>, params: P): OptimizerState<P, S> => ({ params, opt: opt.init(params) })

@@ -1,0 +1,38 @@
+import { zerosLike, type Tensor } from '../tensor/Tensor.js'
+import { mapTree } from '../tree/tree.js'
+import type { GradientTransformation } from './GradientTransformation.js'
+import { leafwise } from './leafwise.js'
+
+/** State of {@link trace}: the running average `ḡ` (same structure as the params). */
+export interface TraceState {
+  readonly trace: unknown
+}
+
+/**
+ * Momentum: the exponential average `ḡ_t = ∇_t + β ḡ_{t−1}` (with `ḡ_0 = 0`); the update is `ḡ_t`.
+ * With `nesterov`, the update is `∇_t + β ḡ_t`. (Polyak 1964; Sutskever et al. 2013.)
+ *
+ * @category optim
+ */
+export const trace = (beta = 0.9, nesterov = false): GradientTransformation<TraceState> => ({
+  init: (params) => ({ trace: mapTree(params, (t: Tensor) => zerosLike(t)) }),
+  update: (updates, state) => {
+    const t = leafwise<typeof updates>(
+      [updates, state.trace],
+      ([g, m], o) => {
+        for (let i = 0; i < o.length; i++) o[i] = g![i]! + beta * m![i]!
+      },
+      'trace',
+    )
+    const out = nesterov
+      ? leafwise<typeof updates>(
+          [updates, t],
+          ([g, m], o) => {
+            for (let i = 0; i < o.length; i++) o[i] = g![i]! + beta * m![i]!
+          },
+          'trace',
+        )
+      : t
+    return [out, { trace: t }]
+  },
+})
