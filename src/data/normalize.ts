@@ -12,6 +12,16 @@ export interface NormalizerStats<D extends number> {
   readonly std: Tensor<[D]>
 }
 
+/** Options of {@link fitNormalizer}. @category data */
+export interface NormalizerOptions {
+  /**
+   * A floor for each feature's standard deviation (default 0: exact z-scores). Pixels that are
+   * almost always blank have a tiny std on the training split; flooring it keeps a stroke that
+   * appears there in a test image from being blown up to a huge z-score.
+   */
+  readonly minStd?: number
+}
+
 /**
  * The per-feature mean and (population) standard deviation of `x`, accumulated in float64 with
  * two passes. Pass the TRAINING split only, then apply the result to every split with `normalize`,
@@ -22,6 +32,7 @@ export interface NormalizerStats<D extends number> {
  * other features are exact z-scores. (scikit-learn's `StandardScaler` makes the same choice.)
  *
  * - `x`: features, shape `[N, D]` with `N ≥ 1`, all finite.
+ * - `options.minStd`: floor for each std (see {@link NormalizerOptions}).
  * - returns: `{ mean, std }`, each `Tensor<[D]>` (float64).
  *
  * @throws ValueError when `x` has no rows or holds a non-finite value (naming its row and column).
@@ -30,7 +41,9 @@ export interface NormalizerStats<D extends number> {
  * const xVal = normalize(stats)(validation.x)
  * @category data
  */
-export const fitNormalizer = <D extends number>(x: Tensor<[number, D]>): NormalizerStats<D> => {
+export const fitNormalizer = <D extends number>(x: Tensor<[number, D]>, options: NormalizerOptions = {}): NormalizerStats<D> => {
+  const minStd = options.minStd ?? 0
+  if (!(minStd >= 0 && Number.isFinite(minStd))) throw new ValueError('fitNormalizer', `minStd must be a finite number ≥ 0, got ${minStd}`)
   if (x.shape.length !== 2) throw new ShapeError('fitNormalizer', `x has shape ${showShape(x.shape)} but a rank-2 tensor [N,D] was expected`)
   const [n, d] = x.shape
   if (n < 1) throw new ValueError('fitNormalizer', `x has shape ${showShape(x.shape)}: statistics need at least one row`)
@@ -60,7 +73,7 @@ export const fitNormalizer = <D extends number>(x: Tensor<[number, D]>): Normali
     if (min[j] === max[j]) {
       mean[j] = min[j]!
       std[j] = 1
-    } else std[j] = Math.sqrt(sq[j]! / n)
+    } else std[j] = Math.max(minStd, Math.sqrt(sq[j]! / n))
   }
   return { mean: { shape: [d], dtype: 'float64', data: mean }, std: { shape: [d], dtype: 'float64', data: std } }
 }

@@ -1,9 +1,10 @@
-import { addBias } from '../ops/addBias.js'
-import { matmul, matmulNT, matmulTN } from '../ops/matmul.js'
+import { lazyTensor } from '../internal/lazyTensor.js'
+import { affine } from '../ops/affine.js'
+import { matmulNT, matmulTN } from '../ops/matmul.js'
 import { sum } from '../ops/reduce.js'
 import { uniform } from '../random/sample.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
-import { zeros, type DType, type Tensor } from '../tensor/Tensor.js'
+import { resultType, zeros, type DType, type Tensor } from '../tensor/Tensor.js'
 import type { Layer } from './Layer.js'
 
 /** The params of `dense(I, O)`: weights `w: [I, O]` and biases `b: [O]`. @category layers */
@@ -27,6 +28,9 @@ const checkWidth = (name: string, n: number) => {
  *
  * Init is Glorot uniform: `W ~ U[−β, β]` with `β = √6 / √(I + O)`, biases 0 (Glorot & Bengio, 2010).
  * Backward: `∂W = xᵀ·dy`, `∂b = Σ_rows dy`, `dx = dy·Wᵀ` (no transpose is materialised).
+ *
+ * NOTE: `dx` is computed when its `data` is first read. The first layer's `dx` is never read in
+ * training, which skips a third of that layer's backward flops.
  *
  * @example
  * const layer = dense(784, 256)
@@ -53,9 +57,11 @@ export const dense = <const I extends number, const O extends number>(
         throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${inputs}] was expected`)
       if (params.w.shape[0] !== inputs || params.w.shape[1] !== outputs || params.b.shape[0] !== outputs)
         throw new ShapeError(name, `params have w ${showShape(params.w.shape)} and b ${showShape(params.b.shape)} but w [${inputs},${outputs}] and b [${outputs}] were expected`)
-      const y = addBias(matmul(x, params.w), params.b)
-      const back = (dy: Tensor<[B, O]>) =>
-        [{ w: matmulTN(x, dy), b: sum(dy, 0) }, matmulNT(dy, params.w)] as const
+      const y = affine(x, params.w, params.b)
+      const back = (dy: Tensor<[B, O]>) => {
+        const dx = lazyTensor([dy.shape[0], inputs] as [B, I], resultType(dy, params.w), () => matmulNT(dy, params.w).data)
+        return [{ w: matmulTN(x, dy), b: sum(dy, 0) }, dx] as const
+      }
       return [y, back] as const
     },
   } as Layer<I, O, DenseParams<I, O>>

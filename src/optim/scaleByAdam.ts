@@ -1,7 +1,7 @@
 import { zerosLike, type Tensor } from '../tensor/Tensor.js'
 import { mapTree } from '../tree/tree.js'
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { leafwiseN } from './leafwise.js'
 
 /** State of {@link scaleByAdam}: step count and first and second moment estimates. */
 export interface ScaleByAdamState {
@@ -23,24 +23,22 @@ export const scaleByAdam = (b1 = 0.9, b2 = 0.999, eps = 1e-8): GradientTransform
     const count = state.count + 1
     const c1 = 1 - b1 ** count
     const c2 = 1 - b2 ** count
-    const mu = leafwise<typeof updates>(
-      [updates, state.mu],
-      ([g, m], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = b1 * m![i]! + (1 - b1) * g![i]!
-      },
-      'scaleByAdam',
-    )
-    const nu = leafwise<typeof updates>(
-      [updates, state.nu],
-      ([g, v], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = b2 * v![i]! + (1 - b2) * g![i]! * g![i]!
-      },
-      'scaleByAdam',
-    )
-    const out = leafwise<typeof updates>(
-      [mu, nu],
-      ([m, v], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = m![i]! / c1 / (Math.sqrt(v![i]! / c2) + eps)
+    // One pass per leaf for m, v and the update (three outputs, one read of ∇, m, v).
+    const a1 = 1 - b1, a2 = 1 - b2, s1 = 1 / c1, s2 = 1 / c2
+    const [out, mu, nu] = leafwiseN<typeof updates, 3>(
+      [updates, state.mu, state.nu],
+      3,
+      ([g, m, v], [o, mo, vo]) => {
+        // NOTE: closed-over numbers copied to locals so the JIT keeps them in registers.
+        const [B1, B2, A1, A2, S1, S2, E, n] = [b1, b2, a1, a2, s1, s2, eps, o!.length]
+        for (let i = 0; i < n; i++) {
+          const gi = g![i]!
+          const mi = B1 * m![i]! + A1 * gi
+          const vi = B2 * v![i]! + A2 * gi * gi
+          mo![i] = mi
+          vo![i] = vi
+          o![i] = (mi * S1) / (Math.sqrt(vi * S2) + E)
+        }
       },
       'scaleByAdam',
     )

@@ -57,3 +57,15 @@ describe('fitNormalizer / normalize', () => {
     expect(() => fitNormalizer(tensor([0, 2], []))).toThrow('fitNormalizer: x has shape [0,2]: statistics need at least one row')
   })
 })
+
+describe('fitNormalizer minStd', () => {
+  it('floors each standard deviation at minStd and leaves larger ones exact', () => {
+    const x = tensor([4, 2], [0, 0, 0, 10, 0.1, 0, 0.1, 10])
+    const exact = fitNormalizer(x)
+    const floored = fitNormalizer(x, { minStd: 0.5 })
+    expect(exact.std.data[0]).toBeCloseTo(0.05, 7)
+    expect(floored.std.data[0]).toBe(0.5)
+    expect(floored.std.data[1]).toBe(exact.std.data[1])
+    expect(() => fitNormalizer(x, { minStd: -1 })).toThrow('fitNormalizer: minStd must be a finite number ≥ 0, got -1')
+  })
+})

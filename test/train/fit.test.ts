@@ -1,9 +1,10 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
 import {
-  adam, andThen, dense, evaluate, fit, gridSearch, choice, key, logUniform, momentum, randomSearch, relu, sgd, softmaxCrossEntropy,
+  adam, andThen, decodeCheckpoint, dense, encodeCheckpoint, evaluate, fit, initTrain, gridSearch, choice, key, logUniform, momentum, randomSearch, relu, sgd, softmaxCrossEntropy,
   type EpochRecord, type TrainState,
 } from '../../src/index.js'
+import { isLeft } from 'fp-ts/lib/Either.js'
 import { blobs } from '../util/blobs.js'
 
 const net = pipe(dense(4, 16), andThen(relu), andThen(dense(16, 3)))
@@ -32,6 +33,20 @@ describe('fit', () => {
     const full = fit({ ...config, onEpoch: (r, s) => (r.epoch === 3 ? (mid = s) : undefined) }, train, validation)
     const resumed = fit(config, train, validation, mid)
     expect(resumed).toEqual(full)
+  })
+  it('resuming from a checkpoint file of the mid-run state equals an uninterrupted run', () => {
+    let text = ''
+    const full = fit({ ...config, onEpoch: (r, s) => (r.epoch === 4 ? (text = encodeCheckpoint(s)) : undefined) }, train, validation)
+    const loaded = decodeCheckpoint(text, initTrain(config))
+    if (isLeft(loaded)) throw new Error(loaded.left.message)
+    expect(loaded.right.epoch).toBe(4)
+    expect(fit(config, train, validation, loaded.right)).toEqual(full)
+  })
+  it('a checkpoint of another architecture is refused with a clear error', () => {
+    const text = encodeCheckpoint(fit({ ...config, epochs: 1 }, train, validation))
+    const other = pipe(dense(4, 8), andThen(relu), andThen(dense(8, 3)))
+    const loaded = decodeCheckpoint(text, initTrain({ ...config, net: other }))
+    expect(isLeft(loaded) && loaded.left.message).toMatch(/params\[0\]\.w.*\[4,16\].*\[4,8\]/)
   })
   it('early stopping returns the best epoch’s params', () => {
     // A large learning rate makes validation error wander; patience 2 stops the run.
