@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+// tsd checks the type tests with its bundled TypeScript 6; this checks that the project's own
+// compiler (TypeScript 7) rejects the same mismatches, with messages that show both widths.
+const compile = (config: string): string => {
+  try {
+    execFileSync(resolve('node_modules/.bin/tsc'), ['-p', config], { encoding: 'utf8' })
+    return ''
+  } catch (e) {
+    return String((e as { stdout?: string }).stdout)
+  }
+}
+
+describe('TypeScript 7 rejects shape mismatches', () => {
+  const out = compile('test/types/fixtures/tsconfig.json')
+  const lines = readFileSync('test/types/fixtures/mismatches.ts', 'utf8').split('\n')
+  const at = (tag: string) => {
+    const line = lines.findIndex((l) => l.endsWith(`// @${tag}`)) + 1
+    return out.split(/\n(?=\S)/).filter((m) => m.includes(`mismatches.ts(${line},`)).join('\n')
+  }
+  it('a wrong width in a layer chain', () => expect(at('chain')).toContain("Type '256' is not assignable to type '128'"))
+  it('matmul inner dimensions', () => expect(at('inner')).toContain("Type '5' is not assignable to type '3'"))
+  it('the input width of a network', () => expect(at('input')).toContain("Type '100' is not assignable to type '784'"))
+  it('a bias of the wrong width', () => expect(at('bias')).toContain("Type '5' is not assignable to type '3'"))
+  it('labels of another batch size', () => expect(at('label')).toContain("Type '2' is not assignable to type '8'"))
+  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(5))
+})
