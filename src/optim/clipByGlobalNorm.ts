@@ -1,7 +1,7 @@
 import { leaves } from '../tree/tree.js'
 import { ValueError } from '../shape/ValueError.js'
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { scaleLeaves } from './leafwise.js'
 
 /** The global L2 norm `√(Σ_leaves Σ u²)` of a tree. @category optim */
 export const globalNorm = (tree: unknown): number => {
@@ -22,17 +22,7 @@ export const clipByGlobalNorm = (maxNorm: number): GradientTransformation<null> 
     update: (updates, state) => {
       const norm = globalNorm(updates)
       if (norm <= maxNorm) return [updates, state]
-      const c = maxNorm / norm
-      return [
-        leafwise(
-          [updates],
-          ([u], o) => {
-            for (let i = 0; i < o.length; i++) o[i] = c * u![i]!
-          },
-          'clipByGlobalNorm',
-        ),
-        state,
-      ]
+      return [scaleLeaves(updates, maxNorm / norm, 'clipByGlobalNorm'), state]
     },
   }
 }

@@ -58,3 +58,13 @@ export const leafwiseN = <P, const N extends number>(
   })
   return [first as P, ...others] as Repeat<P, N>
 }
+
+/** `c · u` for every leaf of a tree (the shared step of `scale`, learning rates and clipping). */
+export const scaleLeaves = <P>(tree: P, c: number, op: string): P =>
+  leafwise<P>(
+    [tree],
+    ([u], o) => {
+      for (let i = 0; i < o.length; i++) o[i] = c * u![i]!
+    },
+    op,
+  )

@@ -1,5 +1,5 @@
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { scaleLeaves } from './leafwise.js'
 
 /**
  * Multiplies every update by a constant: `u ← c·u`. Stateless.
@@ -10,14 +10,5 @@ import { leafwise } from './leafwise.js'
  */
 export const scale = (c: number): GradientTransformation<null> => ({
   init: () => null,
-  update: (updates, state) => [
-    leafwise(
-      [updates],
-      ([u], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = c * u![i]!
-      },
-      'scale',
-    ),
-    state,
-  ],
+  update: (updates, state) => [scaleLeaves(updates, c, 'scale'), state],
 })

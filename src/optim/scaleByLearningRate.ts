@@ -1,5 +1,5 @@
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { scaleLeaves } from './leafwise.js'
 import { asSchedule, type Schedule } from './schedule.js'
 
 /** State of {@link scaleByLearningRate}: the number of updates so far. */
@@ -17,17 +17,7 @@ export const scaleByLearningRate = (rate: number | Schedule): GradientTransforma
   return {
     init: () => ({ count: 0 }),
     update: (updates, state) => {
-      const c = -schedule(state.count)
-      return [
-        leafwise(
-          [updates],
-          ([u], o) => {
-            for (let i = 0; i < o.length; i++) o[i] = c * u![i]!
-          },
-          'scaleByLearningRate',
-        ),
-        { count: state.count + 1 },
-      ]
+      return [scaleLeaves(updates, -schedule(state.count), 'scaleByLearningRate'), { count: state.count + 1 }]
     },
   }
 }
