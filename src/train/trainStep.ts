@@ -3,7 +3,7 @@ import type { Layer } from '../layers/Layer.js'
 import type { Loss, TargetOf } from '../losses/Loss.js'
 import type { GradientTransformation } from '../optim/GradientTransformation.js'
 import { applyUpdates } from '../optim/applyUpdates.js'
-import { leafwise } from '../optim/leafwise.js'
+import { scaleLeaves } from '../optim/leafwise.js'
 import type { Key } from '../random/Key.js'
 import type { Tensor } from '../tensor/Tensor.js'
 
@@ -48,16 +48,7 @@ export const trainStep = <I extends number, O extends number, P, St, L extends L
       ...(state.netState !== undefined && { state: state.netState }),
     })
     const [updates, opt] = optimizer.update(grads, state.opt, state.params)
-    const scaled =
-      rateFactor === 1
-        ? updates
-        : leafwise<P>(
-            [updates],
-            ([u], o) => {
-              for (let i = 0; i < o.length; i++) o[i] = rateFactor * u![i]!
-            },
-            'trainStep',
-          )
+    const scaled = rateFactor === 1 ? updates : scaleLeaves(updates, rateFactor, 'trainStep')
     return [{ params: applyUpdates(state.params, scaled), opt, netState: netState ?? state.netState }, value]
   }
 }
