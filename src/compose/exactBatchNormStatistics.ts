@@ -42,8 +42,8 @@ export const exactBatchNormStatistics = <I extends number, O extends number, Ps 
   if (x.shape.length !== 2) throw new ShapeError(op, `x has shape ${showShape(x.shape)} but [N,I] was expected for ${first?.name ?? 'the network'}`)
   if (x.shape[0] < 2) throw new ValueError(op, `x has shape ${showShape(x.shape)}; a variance needs at least 2 examples`)
   const out = [...state] as unknown[]
-  let last = -1
-  net.layers.forEach((l, i) => isBatchNorm(l) && (last = i))
+  let last = net.layers.length - 1
+  while (last >= 0 && !isBatchNorm(net.layers[last]!)) last--
   let h = x as Tensor<[number, number]>
   for (let i = 0; i <= last; i++) {
     const layer: AnyLayer = net.layers[i]!
@@ -52,7 +52,7 @@ export const exactBatchNormStatistics = <I extends number, O extends number, Ps 
       out[i] = batchStatistics(h, old?.dtype ?? layer.initState().mean.dtype)
     }
     const ctx: Context = out[i] === undefined ? {} : { state: out[i] }
-    h = (layer as AnyLayer).apply(params[i], h, ctx)[0]
+    h = (layer as AnyLayer).apply(params[i], h, ctx)[0] // NOTE: the cast undoes the isBatchNorm narrowing
   }
   return out as unknown as Ss
 }

@@ -1,7 +1,7 @@
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import { alloc, type Tensor } from '../tensor/Tensor.js'
-import type { Labels } from '../tensor/Labels.js'
+import { isLabels, type Labels } from '../tensor/Labels.js'
 
 /**
  * A classification dataset: `N` examples of `D` features with one integer class label each.
@@ -45,8 +45,6 @@ export type WithSize<T extends AnyDataset, M extends number> =
   T extends Dataset<number, infer D> ? Dataset<M, D>
   : T extends RegressionSet<number, infer D, infer O> ? RegressionSet<M, D, O>
   : never
-
-const isLabels = (y: AnyDataset['y']): y is Labels => y.data instanceof Int32Array
 
 /**
  * A classification dataset from features `[N, D]` and labels `[N]`, checked to have the same `N`.

@@ -32,11 +32,12 @@ export interface GradCheckReport {
  * @category grad
  */
 export const gradCheck = <P>(f: (params: P) => readonly [number, P, ...unknown[]], params: P, eps = 1e-6): GradCheckReport => {
-  for (const { path, tensor } of leaves(params))
+  const paramLeaves = leaves(params)
+  for (const { path, tensor } of paramLeaves)
     if (tensor.dtype !== 'float64') throw new ValueError('gradCheck', `params.${path} is ${tensor.dtype}; gradient checks need float64 params`)
   const analytic = leaves(f(params)[1])
   const tensors: TensorCheck[] = []
-  leaves(params).forEach(({ path }, li) => {
+  paramLeaves.forEach(({ path }, li) => {
     const a = analytic[li]!.tensor.data
     // A private copy of this leaf whose entries are nudged in turn (nothing else sees it).
     let probe: Tensor | undefined

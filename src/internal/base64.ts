@@ -49,7 +49,7 @@ export const encodeBase64 = (bytes: Uint8Array): string => {
  * @example
  * decodeBase64('AQID') // Uint8Array [1, 2, 3]
  */
-export const decodeBase64 = (s: string): Uint8Array => {
+export const decodeBase64 = (s: string): Uint8Array<ArrayBuffer> => {
   if (s.length % 4 !== 0) throw new ValueError('decodeBase64', `text has length ${s.length}, which is not a multiple of 4`)
   const pad = s.endsWith('==') ? 2 : s.endsWith('=') ? 1 : 0
   const out = new Uint8Array((s.length / 4) * 3 - pad)

@@ -1,7 +1,9 @@
 import * as E from 'fp-ts/lib/Either.js'
 import * as t from 'io-ts'
 import { ValueError } from '../shape/ValueError.js'
+import { sameShape } from '../shape/Shape.js'
 import { showShape } from '../shape/ShapeError.js'
+import { numel } from '../tensor/Tensor.js'
 import { isTensor } from '../tree/tree.js'
 import { checkpointError, type CheckpointError } from './CheckpointError.js'
 import { showValue } from './codecs.js'
@@ -35,7 +37,7 @@ const encodeValue = (v: unknown, path: string, seen: Set<object>): unknown => {
   if (v === undefined) return { __undefined: true }
   if (typeof v === 'number') return Number.isFinite(v) && !Object.is(v, -0) ? v : { __number: Object.is(v, -0) ? '-0' : String(v) }
   if (isArrayLeaf(v)) {
-    if (v.shape.reduce((a, b) => a * b, 1) !== v.data.length)
+    if (numel(v.shape) !== v.data.length)
       throw new ValueError('encodeCheckpoint', `at ${at(path)} a tensor has shape ${showShape(v.shape)} but ${v.data.length} elements`)
     if (v.dtype !== undefined && v.dtype !== dtypeOf(v))
       throw new ValueError('encodeCheckpoint', `at ${at(path)} a tensor says dtype ${v.dtype} but stores ${dtypeOf(v)}`)
@@ -99,7 +101,7 @@ const decodeLeaf = (u: unknown, v: ArrayLeaf, path: string): E.Either<string, un
   const r = decodeTensorRecord(u)
   if (E.isLeft(r)) return E.left(`at ${at(path)} ${r.left}`)
   const leaf = r.right
-  if (leaf.shape.length !== v.shape.length || leaf.shape.some((d, i) => d !== v.shape[i]))
+  if (!sameShape(leaf.shape, v.shape))
     return E.left(`at ${at(path)} the file has shape ${showShape(leaf.shape)} but the model has ${showShape(v.shape)}`)
   if (dtypeOf(leaf) !== dtypeOf(v)) return E.left(`at ${at(path)} the file has dtype ${dtypeOf(leaf)} but the model has ${dtypeOf(v)}`)
   return E.right(leaf)

@@ -35,21 +35,6 @@ export const labelProblem = (u: unknown, numClasses: number): string | undefined
   return undefined
 }
 
-/**
- * A finite number that fits `dtype` (float32 rejects magnitudes above 3.4e38 instead of storing
- * Infinity).
- */
-export const finiteNumber = (dtype: DType): t.Type<number, number, unknown> =>
-  new t.Type<number, number, unknown>(
-    'FiniteNumber',
-    (u): u is number => numberProblem(u, dtype) === undefined,
-    (u, c) => {
-      const p = numberProblem(u, dtype)
-      return p === undefined ? t.success(u as number) : t.failure(u, c, p)
-    },
-    t.identity,
-  )
-
 /** An integer class label in `[0, numClasses)`. */
 export const classLabel = (numClasses: number): t.Type<number, number, unknown> =>
   new t.Type<number, number, unknown>(
@@ -63,7 +48,7 @@ export const classLabel = (numClasses: number): t.Type<number, number, unknown> 
   )
 
 /** Why `u` is not an array of `width` finite numbers, naming `field` and the bad position. */
-export const vectorProblem = (u: unknown, field: string, noun: string, width: number, dtype: DType): string | undefined => {
+const vectorProblem = (u: unknown, field: string, noun: string, width: number, dtype: DType): string | undefined => {
   if (!Array.isArray(u)) return `${field}: ${showValue(u)} is not an array`
   if (u.length !== width) return `has ${u.length} ${noun} but ${width} were expected`
   for (let j = 0; j < width; j++) {

@@ -49,7 +49,7 @@ const tokenize = (text: string, delimiter: string): Line[] => {
 const csvRow = (names: readonly string[], labelAt: number, numClasses: number, dtype: DType) =>
   new t.Type<{ readonly features: readonly number[]; readonly label: number }, never, Line>(
     'CsvRow',
-    (u): u is never => false,
+    (_u): _u is never => false,
     ({ line, fields }, c) => {
       if (fields.length !== names.length) return t.failure(fields, c, `row ${line} has ${fields.length} fields but ${names.length} were expected`)
       const features: number[] = []

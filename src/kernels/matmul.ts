@@ -2,8 +2,6 @@ import type { Layout } from './layout.js';
 import { matmulRef, type FloatArray } from './matmulRef.js';
 import { matmulF32, wasmAvailable } from './wasmMatmul.js';
 
-export type { Layout } from './layout.js';
-
 /**
  * Matmul dispatch: C[M,N] = op(A)·op(B), row-major, returning a new array.
  * Stored shapes: 'nn' a[M,K] b[K,N]; 'tn' a[K,M] b[K,N]; 'nt' a[M,K] b[N,K].

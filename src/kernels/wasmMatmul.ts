@@ -1,3 +1,4 @@
+import { decodeBase64 } from '../internal/base64.js';
 import type { Layout } from './layout.js';
 import { wasmBase64 } from './wasmBinary.js';
 
@@ -16,28 +17,6 @@ const PAGE = 65536;
 // Kernel implementation detail, not model state: the instance is created
 // lazily once; `null` records that wasm/SIMD is unavailable.
 let kernel: KernelExports | null | undefined;
-
-/** Decode base64 without Node's Buffer (atob when present, else by hand). */
-function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
-  if (typeof atob === 'function') {
-    const bin = atob(s);
-    const out = new Uint8Array(bin.length);
-    for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-    return out;
-  }
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const lut = new Uint8Array(128);
-  for (let i = 0; i < 64; i++) lut[alphabet.charCodeAt(i)] = i;
-  const clean = s.replace(/[^A-Za-z0-9+/]/g, '');
-  const out = new Uint8Array((clean.length * 3) >> 2);
-  let acc = 0, bits = 0, o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | lut[clean.charCodeAt(i)]!;
-    bits += 6;
-    if (bits >= 8) { bits -= 8; out[o++] = (acc >> bits) & 0xff; }
-  }
-  return out;
-}
 
 function instance(): KernelExports | null {
   if (kernel !== undefined) return kernel;

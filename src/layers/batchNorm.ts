@@ -1,3 +1,4 @@
+import { assertWidth } from '../internal/assert.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import { alloc, full, type DType, type Tensor } from '../tensor/Tensor.js'
@@ -76,7 +77,7 @@ export const batchStatistics = <W extends number>(x: Tensor<[number, W]>, dtype:
  * @category layers
  */
 export const batchNorm = <const W extends number>(width: W, options: BatchNormOptions = {}): BatchNorm<W> => {
-  if (!Number.isInteger(width) || width < 1) throw new ShapeError('batchNorm', `width must be a positive integer, got ${width}`)
+  assertWidth('batchNorm', 'width', width)
   const { momentum = 0.9, eps = 1e-5, dtype = 'float32' } = options
   if (!(momentum >= 0 && momentum <= 1)) throw new ValueError('batchNorm', `momentum must be in [0, 1], got ${momentum}`)
   if (!(eps >= 0)) throw new ValueError('batchNorm', `eps must be non-negative, got ${eps}`)
@@ -105,8 +106,9 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
     const a = new Float64Array(width), c = new Float64Array(width), inv = new Float64Array(width)
     const xd = x.data, y = alloc(x.dtype, xd.length)
     for (let j = 0; j < width; j++) {
-      inv[j] = 1 / Math.sqrt(v[j]! + eps)
-      a[j] = g[j]! / Math.sqrt(v[j]! + eps)
+      const sd = Math.sqrt(v[j]! + eps)
+      inv[j] = 1 / sd
+      a[j] = g[j]! / sd
       c[j] = params.beta.data[j]! - a[j]! * mu[j]!
     }
     for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < width; j++, k++) y[k] = a[j]! * xd[k]! + c[j]!

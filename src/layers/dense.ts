@@ -1,3 +1,4 @@
+import { assertWidth } from '../internal/assert.js'
 import { lazyTensor } from '../internal/lazyTensor.js'
 import { affine } from '../ops/affine.js'
 import { matmulNT, matmulTN } from '../ops/matmul.js'
@@ -17,10 +18,6 @@ export interface DenseParams<I extends number, O extends number> {
 export interface DenseOptions {
   /** Storage of the initial params (default `float32`). */
   readonly dtype?: DType
-}
-
-const checkWidth = (name: string, n: number) => {
-  if (!Number.isInteger(n) || n < 1) throw new ShapeError('dense', `${name} must be a positive integer, got ${n}`)
 }
 
 /**
@@ -43,8 +40,8 @@ export const dense = <const I extends number, const O extends number>(
   outputs: O,
   options: DenseOptions = {},
 ): Layer<I, O, DenseParams<I, O>> => {
-  checkWidth('inputs', inputs)
-  checkWidth('outputs', outputs)
+  assertWidth('dense', 'inputs', inputs)
+  assertWidth('dense', 'outputs', outputs)
   const name = `dense(${inputs}→${outputs})`
   const bound = Math.sqrt(6 / (inputs + outputs))
   const dtype = options.dtype ?? 'float32'

@@ -1,8 +1,8 @@
 import type { Key } from '../random/Key.js'
-import { uniformAt } from '../random/sample.js'
+import { bernoulli } from '../random/sample.js'
 import type { Shape, Writable } from '../shape/Shape.js'
 import { ValueError } from '../shape/ValueError.js'
-import { alloc, numel, type DType, type Tensor } from '../tensor/Tensor.js'
+import { alloc, type DType, type Tensor } from '../tensor/Tensor.js'
 import type { Activation } from './activation.js'
 import type { Context, NoParams } from './Layer.js'
 
@@ -22,9 +22,7 @@ const checkP = (op: string, p: number): void => {
  */
 export const dropoutMask = <const S extends Shape>(key: Key, shape: S, p: number, dtype: DType = 'float32'): Tensor<Writable<S>> => {
   checkP('dropoutMask', p)
-  const m = alloc(dtype, numel(shape)), keep = 1 - p
-  for (let i = 0; i < m.length; i++) m[i] = uniformAt(key, i) < keep ? 1 : 0
-  return { shape: [...shape] as unknown as Writable<S>, dtype, data: m }
+  return bernoulli(key, shape, 1 - p, dtype)
 }
 
 /**

@@ -27,8 +27,10 @@ export const binaryCrossEntropy = <B extends number, N extends number>(
   for (let i = 0; i < a.length; i++) {
     const v = a[i]!, y = t[i]!
     if (!(y >= 0 && y <= 1)) throw new ValueError(op, `targets has ${y} at flat index ${i}; targets must be in [0, 1]`)
-    loss += Math.max(v, 0) - v * y + Math.log1p(Math.exp(-Math.abs(v)))
-    const s = v >= 0 ? 1 / (1 + Math.exp(-v)) : Math.exp(v) / (1 + Math.exp(v))
+    // NOTE: e = e^{−|a|} serves both the loss and σ(a) = 1 / (1 + e) for a ≥ 0, e / (1 + e) otherwise.
+    const e = Math.exp(-Math.abs(v))
+    loss += Math.max(v, 0) - v * y + Math.log1p(e)
+    const s = v >= 0 ? 1 / (1 + e) : e / (1 + e)
     g[i] = (s - y) / b
   }
   return [loss / b, { shape: logits.shape, dtype: logits.dtype, data: g }]

@@ -28,17 +28,14 @@ export const softmaxCrossEntropy = <B extends number, C extends number>(
   checkFinite(op, 'logits', logits)
   const a = logits.data
   const f = alloc(logits.dtype, a.length)
-  softmaxRows(a, f, c)
+  const lse = new Float64Array(b)
+  softmaxRows(a, f, c, lse)
   let loss = 0
   for (let i = 0; i < b; i++) {
     const t = y.data[i]!
     if (t < 0 || t >= c) throw new ValueError(op, `label ${i} is ${t} but logits has ${c} classes`)
     const r = i * c
-    let m = -Infinity
-    for (let j = 0; j < c; j++) if (a[r + j]! > m) m = a[r + j]!
-    let s = 0
-    for (let j = 0; j < c; j++) s += Math.exp(a[r + j]! - m)
-    loss += Math.log(s) + m - a[r + t]!
+    loss += lse[i]! - a[r + t]!
     f[r + t] = f[r + t]! - 1
   }
   for (let i = 0; i < f.length; i++) f[i] = f[i]! / b

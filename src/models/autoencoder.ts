@@ -1,3 +1,4 @@
+import { assertWidth } from '../internal/assert.js'
 import { sigmoid } from '../layers/activation.js'
 import type { DenseParams } from '../layers/dense.js'
 import { dropoutMask } from '../layers/dropout.js'
@@ -6,6 +7,7 @@ import { binaryCrossEntropy } from '../losses/binaryCrossEntropy.js'
 import type { TargetLoss } from '../losses/Loss.js'
 import { squaredError } from '../losses/squaredError.js'
 import { addBias } from '../ops/addBias.js'
+import { affine } from '../ops/affine.js'
 import { add, mul } from '../ops/arithmetic.js'
 import { matmul, matmulNT, matmulTN } from '../ops/matmul.js'
 import { sum } from '../ops/reduce.js'
@@ -63,10 +65,6 @@ export interface Autoencoder<I extends number, H extends number, P extends TiedA
   readonly encoderParams: (params: P) => DenseParams<I, H>
 }
 
-const checkWidth = (name: string, n: number) => {
-  if (!Number.isInteger(n) || n < 1) throw new ShapeError('autoencoder', `${name} must be a positive integer, got ${n}`)
-}
-
 /**
  * An autoencoder (course notation; Bengio et al., 2007; Vincent et al., 2008 for denoising):
  * encoder `h(x) = sigm(b + W x)`, decoder `x̂ = o(c + W* h(x))`, with `W* = Wᵀ` when tied (the
@@ -97,8 +95,8 @@ export const autoencoder = <const I extends number, const H extends number, cons
 ): Autoencoder<I, H, AutoencoderParams<I, H, Tied>> => {
   type P = AutoencoderParams<I, H, Tied>
   type U = UntiedAutoencoderParams<I, H>
-  checkWidth('inputs', inputs)
-  checkWidth('hidden', hidden)
+  assertWidth('autoencoder', 'inputs', inputs)
+  assertWidth('autoencoder', 'hidden', hidden)
   const { tied = true, output = 'sigmoid', corruption, dtype = 'float32' } = options
   const p = corruption?.p ?? 0
   if (!(p >= 0 && p < 1)) throw new ValueError('autoencoder', `corruption.p must be in [0, 1), got ${p}`)
@@ -107,7 +105,7 @@ export const autoencoder = <const I extends number, const H extends number, cons
   const checkX = (arg: string, x: Tensor, width: number) => {
     if (x.shape.length !== 2 || x.shape[1] !== width) throw new ShapeError(name, `${arg} has shape ${showShape(x.shape)} but [B,${width}] was expected`)
   }
-  const encode = <B extends number>(params: P, x: Tensor<[B, I]>) => sigmoid.apply({}, addBias(matmul(x, params.w), params.b))
+  const encode = <B extends number>(params: P, x: Tensor<[B, I]>) => sigmoid.apply({}, affine(x, params.w, params.b))
   const preOutput = <B extends number>(params: P, h: Tensor<[B, H]>): Tensor<[B, I]> =>
     addBias(tied ? matmulNT(h, params.w) : matmul(h, (params as U).wStar), params.c)
   const init = (key: Key): P => {

@@ -1,7 +1,9 @@
+import { assertWidth } from '../internal/assert.js'
 import { sigmoid } from '../layers/activation.js'
 import type { DenseParams } from '../layers/dense.js'
 import { addBias } from '../ops/addBias.js'
-import { matmul, matmulNT, matmulTN } from '../ops/matmul.js'
+import { affine } from '../ops/affine.js'
+import { matmulNT, matmulTN } from '../ops/matmul.js'
 import { fold, split, type Key } from '../random/Key.js'
 import { normal, uniformAt } from '../random/sample.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
@@ -63,10 +65,6 @@ const sample = <S extends readonly number[]>(key: Key, probs: Tensor<S>): Tensor
   return { shape: probs.shape, dtype: probs.dtype, data: s }
 }
 
-const checkWidth = (name: string, n: number) => {
-  if (!Number.isInteger(n) || n < 1) throw new ShapeError('rbm', `${name} must be a positive integer, got ${n}`)
-}
-
 /**
  * A binary restricted Boltzmann machine with `V` visible and `H` hidden units (Smolensky, 1986;
  * Hinton, 2002 for contrastive divergence), in the course's notation
@@ -88,8 +86,8 @@ const checkWidth = (name: string, n: number) => {
  * @category models
  */
 export const rbm = <const V extends number, const H extends number>(visible: V, hidden: H, options: RbmOptions = {}): Rbm<V, H> => {
-  checkWidth('visible', visible)
-  checkWidth('hidden', hidden)
+  assertWidth('rbm', 'visible', visible)
+  assertWidth('rbm', 'hidden', hidden)
   const { inputs = 'binary', dtype = 'float32' } = options
   const name = `rbm(${visible}→${hidden})`
   type P = RbmParams<V, H>
@@ -104,7 +102,7 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
     }
   }
   const checkV = (op: string, x: Tensor) => checkX(op, 'x', x, visible, inputs === 'binary')
-  const pre = <B extends number>(params: P, x: Tensor<[B, V]>) => addBias(matmul(x, params.w), params.b)
+  const pre = <B extends number>(params: P, x: Tensor<[B, V]>) => affine(x, params.w, params.b)
   const hiddenProbs = <B extends number>(params: P, x: Tensor<[B, V]>) => sigmoid.apply({}, pre(params, x))[0]
   const visibleProbs = <B extends number>(params: P, h: Tensor<[B, H]>) => sigmoid.apply({}, addBias(matmulNT(h, params.w), params.c))[0]
   const gibbsStep = <B extends number>(key: Key, params: P, x: Tensor<[B, V]>) => {
@@ -114,7 +112,7 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
   }
   /** `−cᵀx` per row, plus `Σ_j f(a_j)` where `f` is `−softplus` (free energy) or `−h_j a_j` (energy), `a = b + W x`. */
   const rowSums = (x: Tensor<[number, number]>, c: Tensor, a: Tensor<[number, number]>, h?: Tensor): Tensor<[number]> => {
-    const n = a.shape[0], out = new Float64Array(n), ad = a.data, xd = x.data, hd = h?.data
+    const n = a.shape[0], o = alloc(a.dtype, n), ad = a.data, xd = x.data, hd = h?.data
     for (let i = 0; i < n; i++) {
       let s = 0
       for (let k = 0; k < visible; k++) s -= xd[i * visible + k]! * c.data[k]!
@@ -122,10 +120,8 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
         // NOTE: softplus(a) = max(a, 0) + log(1 + e^{−|a|}), finite for any a.
         for (let j = i * hidden; j < (i + 1) * hidden; j++) s -= Math.max(ad[j]!, 0) + Math.log1p(Math.exp(-Math.abs(ad[j]!)))
       else for (let j = i * hidden; j < (i + 1) * hidden; j++) s -= hd[j]! * ad[j]!
-      out[i] = s
+      o[i] = s
     }
-    const o = alloc(a.dtype, n)
-    o.set(out)
     return { shape: [n], dtype: a.dtype, data: o }
   }
   const mean = (a: Tensor, b: Tensor, n: number): Tensor => {

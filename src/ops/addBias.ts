@@ -14,7 +14,7 @@ export const addBias = <B extends number, N extends number>(x: Tensor<[B, N]>, b
   assertRank('addBias', b, 1, 'bias')
   const [rows, n] = x.shape
   if (b.shape[0] !== n) throw new ShapeError('addBias', `x has shape ${showShape(x.shape)} but bias has shape ${showShape(b.shape)}`)
-  const o = alloc(resultType(x, b), x.data.length), xd = x.data, bd = b.data
+  const dtype = resultType(x, b), o = alloc(dtype, x.data.length), xd = x.data, bd = b.data
   for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) o[i] = xd[i]! + bd[j]!
-  return { shape: x.shape, dtype: resultType(x, b), data: o }
+  return { shape: x.shape, dtype, data: o }
 }

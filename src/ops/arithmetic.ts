@@ -1,42 +1,42 @@
 import { assertSameShape } from '../internal/assert.js'
 import type { Shape } from '../shape/Shape.js'
-import { alloc, resultType, type Tensor } from '../tensor/Tensor.js'
+import { alloc, resultType, type Storage, type Tensor } from '../tensor/Tensor.js'
 
 // Elementwise arithmetic on tensors of one shape. Each is a plain loop into a fresh buffer: these
 // run inside every optimizer step, so no per-element closures.
 
-const out = <S extends Shape>(op: string, a: Tensor<S>, b: Tensor<S>) => {
+/** Checks the shapes, allocates the result in the promoted dtype and lets `body` fill it. */
+const binary = <S extends Shape>(op: string, a: Tensor<S>, b: Tensor<S>, body: (x: Storage, y: Storage, o: Storage) => void): Tensor<S> => {
   assertSameShape(op, a, b)
-  return alloc(resultType(a, b), a.data.length)
+  const dtype = resultType(a, b)
+  const o = alloc(dtype, a.data.length)
+  body(a.data, b.data, o)
+  return { shape: a.shape, dtype, data: o }
 }
 
 /** `a + b`, elementwise; both of shape `S`. @category ops */
-export const add = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> => {
-  const o = out('add', a, b), x = a.data, y = b.data
-  for (let i = 0; i < o.length; i++) o[i] = x[i]! + y[i]!
-  return { shape: a.shape, dtype: resultType(a, b), data: o }
-}
+export const add = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> =>
+  binary('add', a, b, (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! + y[i]!
+  })
 
 /** `a − b`, elementwise; both of shape `S`. @category ops */
-export const sub = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> => {
-  const o = out('sub', a, b), x = a.data, y = b.data
-  for (let i = 0; i < o.length; i++) o[i] = x[i]! - y[i]!
-  return { shape: a.shape, dtype: resultType(a, b), data: o }
-}
+export const sub = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> =>
+  binary('sub', a, b, (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! - y[i]!
+  })
 
 /** `a ⊙ b` (Hadamard product); both of shape `S`. @category ops */
-export const mul = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> => {
-  const o = out('mul', a, b), x = a.data, y = b.data
-  for (let i = 0; i < o.length; i++) o[i] = x[i]! * y[i]!
-  return { shape: a.shape, dtype: resultType(a, b), data: o }
-}
+export const mul = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> =>
+  binary('mul', a, b, (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! * y[i]!
+  })
 
 /** `a / b`, elementwise; both of shape `S`. @category ops */
-export const div = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> => {
-  const o = out('div', a, b), x = a.data, y = b.data
-  for (let i = 0; i < o.length; i++) o[i] = x[i]! / y[i]!
-  return { shape: a.shape, dtype: resultType(a, b), data: o }
-}
+export const div = <S extends Shape>(a: Tensor<S>, b: Tensor<NoInfer<S>>): Tensor<S> =>
+  binary('div', a, b, (x, y, o) => {
+    for (let i = 0; i < o.length; i++) o[i] = x[i]! / y[i]!
+  })
 
 /** `c · a` for a scalar `c`. @category ops */
 export const scale = <S extends Shape>(a: Tensor<S>, c: number): Tensor<S> => {

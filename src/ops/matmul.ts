@@ -15,10 +15,10 @@ const run = (op: string, layout: Layout, a: Tensor, b: Tensor): Tensor => {
     throw new ShapeError(op, `a has shape ${showShape(a.shape)} but b has shape ${showShape(b.shape)} (inner dimensions ${ka} and ${kb} differ)`)
   let ad = a.data
   let bd = b.data
-  // NOTE: mixed dtypes compute in float64.
+  // NOTE: mixed dtypes compute in float64; only the float32 operand needs converting.
   if (ad instanceof Float64Array !== bd instanceof Float64Array) {
-    ad = Float64Array.from(ad)
-    bd = Float64Array.from(bd)
+    if (!(ad instanceof Float64Array)) ad = Float64Array.from(ad)
+    if (!(bd instanceof Float64Array)) bd = Float64Array.from(bd)
   }
   return fromStorage([m, n], matmulKernel(ad, bd, m, ka, n, layout))
 }

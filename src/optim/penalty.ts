@@ -8,7 +8,7 @@ import { weightsOnly, type Mask } from './weightsOnly.js'
  * Adds the gradient of a penalty Ω(W) to the updates of the masked leaves; the others pass through.
  * `grad(w, u, out)` writes `u + ∂Ω/∂w` into `out`.
  */
-export const penalty = (op: string, grad: (w: Storage, u: Storage, out: Storage) => void, mask: Mask): GradientTransformation<null> => ({
+const penalty = (op: string, grad: (w: Storage, u: Storage, out: Storage) => void, mask: Mask): GradientTransformation<null> => ({
   init: () => null,
   update: (updates, state, params) => [
     zipTree(

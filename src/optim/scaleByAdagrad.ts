@@ -1,7 +1,7 @@
 import { zerosLike, type Tensor } from '../tensor/Tensor.js'
 import { mapTree } from '../tree/tree.js'
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { leafwiseN } from './leafwise.js'
 
 /** State of {@link scaleByAdagrad}: the sum of squared gradients `γ`. */
 export interface ScaleByAdagradState {
@@ -22,17 +22,15 @@ export const scaleByAdagrad = (eps = 1e-8, initialAccumulator = 0): GradientTran
     }),
   }),
   update: (updates, state) => {
-    const g2 = leafwise<typeof updates>(
+    // One pass per leaf for γ_t and the update; the update reads γ_t back as stored (its dtype).
+    const [out, g2] = leafwiseN<typeof updates, 2>(
       [updates, state.sumOfSquares],
-      ([g, s], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = s![i]! + g![i]! * g![i]!
-      },
-      'scaleByAdagrad',
-    )
-    const out = leafwise<typeof updates>(
-      [updates, g2],
-      ([g, s], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = g![i]! / Math.sqrt(s![i]! + eps)
+      2,
+      ([g, s], [o, so]) => {
+        for (let i = 0; i < o!.length; i++) {
+          so![i] = s![i]! + g![i]! * g![i]!
+          o![i] = g![i]! / Math.sqrt(so![i]! + eps)
+        }
       },
       'scaleByAdagrad',
     )

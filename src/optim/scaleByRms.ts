@@ -1,7 +1,7 @@
 import { zerosLike, type Tensor } from '../tensor/Tensor.js'
 import { mapTree } from '../tree/tree.js'
 import type { GradientTransformation } from './GradientTransformation.js'
-import { leafwise } from './leafwise.js'
+import { leafwiseN } from './leafwise.js'
 
 /** State of {@link scaleByRms}: the running average of squared gradients `γ`. */
 export interface ScaleByRmsState {
@@ -16,17 +16,15 @@ export interface ScaleByRmsState {
 export const scaleByRms = (decay = 0.9, eps = 1e-8): GradientTransformation<ScaleByRmsState> => ({
   init: (params) => ({ nu: mapTree(params, (t: Tensor) => zerosLike(t)) }),
   update: (updates, state) => {
-    const nu = leafwise<typeof updates>(
+    // One pass per leaf for γ_t and the update; the update reads γ_t back as stored (its dtype).
+    const [out, nu] = leafwiseN<typeof updates, 2>(
       [updates, state.nu],
-      ([g, v], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = decay * v![i]! + (1 - decay) * g![i]! * g![i]!
-      },
-      'scaleByRms',
-    )
-    const out = leafwise<typeof updates>(
-      [updates, nu],
-      ([g, v], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = g![i]! / Math.sqrt(v![i]! + eps)
+      2,
+      ([g, v], [o, vo]) => {
+        for (let i = 0; i < o!.length; i++) {
+          vo![i] = decay * v![i]! + (1 - decay) * g![i]! * g![i]!
+          o![i] = g![i]! / Math.sqrt(vo![i]! + eps)
+        }
       },
       'scaleByRms',
     )

@@ -17,22 +17,17 @@ export interface TraceState {
 export const trace = (beta = 0.9, nesterov = false): GradientTransformation<TraceState> => ({
   init: (params) => ({ trace: mapTree(params, (t: Tensor) => zerosLike(t)) }),
   update: (updates, state) => {
-    const t = leafwise<typeof updates>(
-      [updates, state.trace],
-      ([g, m], o) => {
-        for (let i = 0; i < o.length; i++) o[i] = g![i]! + beta * m![i]!
-      },
-      'trace',
-    )
-    const out = nesterov
-      ? leafwise<typeof updates>(
-          [updates, t],
-          ([g, m], o) => {
-            for (let i = 0; i < o.length; i++) o[i] = g![i]! + beta * m![i]!
-          },
-          'trace',
-        )
-      : t
-    return [out, { trace: t }]
+    /** `∇_t + β m`, leaf by leaf. */
+    const plusBeta = (m: unknown) =>
+      leafwise<typeof updates>(
+        [updates, m],
+        ([g, mm], o) => {
+          for (let i = 0; i < o.length; i++) o[i] = g![i]! + beta * mm![i]!
+        },
+        'trace',
+      )
+    const t = plusBeta(state.trace)
+    // NOTE: Nesterov's update is the same recurrence applied once more, to ḡ_t.
+    return [nesterov ? plusBeta(t) : t, { trace: t }]
   },
 })

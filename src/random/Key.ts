@@ -50,7 +50,7 @@ export const key = (seed: number): Key => {
  */
 export const split = (k: Key, n = 2): Key[] => {
   const out: Key[] = []
-  for (let i = 0; i < n; i++) out.push({ k0: bits(k, 2 * i) ^ 0x5bd1e995, k1: bits(k, 2 * i + 1) })
+  for (let i = 0; i < n; i++) out.push(fold(k, i))
   return out
 }
 

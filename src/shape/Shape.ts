@@ -13,3 +13,10 @@ export type Shape = readonly Dim[]
 
 /** `readonly [2, 3]` → `[2, 3]`: how shapes are written in tensor types. */
 export type Writable<S extends Shape> = { -readonly [K in keyof S]: S[K] }
+
+/** True when two runtime shapes have the same rank and dimensions (the one shape-equality check). */
+export const sameShape = (a: Shape, b: Shape): boolean => {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}

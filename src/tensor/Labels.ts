@@ -10,6 +10,10 @@ export interface Labels<B extends number = number> {
   readonly data: Int32Array
 }
 
+/** True for `Labels` (int32 storage), as opposed to a float target tensor. */
+export const isLabels = (y: unknown): y is Labels =>
+  typeof y === 'object' && y !== null && (y as Labels).data instanceof Int32Array
+
 /**
  * Builds labels from integer class indices, checked to be integers in `[0, numClasses)`. A literal
  * array gives a literal batch size (`labels([0, 2, 1], 3)` is `Labels<3>`); a runtime array gives

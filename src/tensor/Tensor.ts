@@ -1,4 +1,4 @@
-import type { Shape, Writable } from '../shape/Shape.js'
+import { sameShape, type Shape, type Writable } from '../shape/Shape.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 
 /** Element type of a tensor's storage. `float32` is the default; gradient checks use `float64`. */
@@ -116,7 +116,7 @@ export const toRows = (t: Tensor<readonly [number, number]>): number[][] => {
  * @category tensor
  */
 export const assertShape = <const S extends Shape>(t: Tensor, shape: S, op = 'assertShape', arg = 'tensor'): Tensor<Writable<S>> => {
-  if (t.shape.length !== shape.length || t.shape.some((d, i) => d !== shape[i]))
+  if (!sameShape(t.shape, shape))
     throw new ShapeError(op, `${arg} has shape ${showShape(t.shape)} but ${showShape(shape)} was expected`)
   return t as unknown as Tensor<Writable<S>>
 }

@@ -2,7 +2,7 @@ import type { Layer } from '../layers/Layer.js'
 import type { Loss, TargetOf } from '../losses/Loss.js'
 import { argmax } from '../ops/argmax.js'
 import { sliceRows } from '../ops/sliceRows.js'
-import type { Labels } from '../tensor/Labels.js'
+import { isLabels, type Labels } from '../tensor/Labels.js'
 import type { Tensor } from '../tensor/Tensor.js'
 import type { Batch } from './trainStep.js'
 
@@ -13,8 +13,6 @@ export interface Evaluation {
   /** Fraction of examples whose argmax is not the label; `NaN` when targets are not labels. */
   readonly error: number
 }
-
-const isLabels = (y: unknown): y is Labels => typeof y === 'object' && y !== null && (y as Labels).data instanceof Int32Array
 
 const sliceTargets = <Y>(y: Y, start: number, end: number): Y => {
   if (isLabels(y)) return { shape: [end - start], data: y.data.subarray(start, end) } as Y

@@ -2,9 +2,10 @@ import type { Sequential } from '../compose/sequential.js'
 import { regressionSet } from '../data/Dataset.js'
 import { minibatches } from '../data/minibatches.js'
 import { sigmoid } from '../layers/activation.js'
-import { dense, type DenseParams } from '../layers/dense.js'
+import type { DenseParams } from '../layers/dense.js'
 import { autoencoder, type TiedAutoencoderParams } from '../models/autoencoder.js'
 import { rbm, type RbmParams } from '../models/rbm.js'
+import { affine } from '../ops/affine.js'
 import type { GradientTransformation } from '../optim/GradientTransformation.js'
 import { initOptimizer, step } from '../optim/applyUpdates.js'
 import { fold, type Key } from '../random/Key.js'
@@ -153,7 +154,7 @@ export const pretrain = <I extends number, O extends number, Ps extends readonly
   denseAt.slice(0, -1).forEach((index, l) => {
     const encoder = trainModule(config, l + 1, index, h, params[index] as DenseParams<number, number>)
     params[index] = encoder
-    h = sigmoid.apply({}, dense(encoder.w.shape[0], encoder.w.shape[1]).apply(encoder, h)[0])[0]
+    h = sigmoid.apply({}, affine(h, encoder.w, encoder.b))[0]
   })
   return params as unknown as Ps
 }

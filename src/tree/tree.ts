@@ -1,3 +1,4 @@
+import { sameShape } from '../shape/Shape.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import type { Tensor } from '../tensor/Tensor.js'
 
@@ -40,7 +41,7 @@ export const zipTree = <T>(trees: readonly T[], f: (ts: readonly Tensor[], path:
   const first = trees[0]
   if (isTensor(first)) {
     for (const t of trees)
-      if (!isTensor(t) || t.shape.length !== first.shape.length || t.shape.some((d, i) => d !== first.shape[i]))
+      if (!isTensor(t) || !sameShape(t.shape, first.shape))
         throw new ShapeError(op, `at ${path || 'root'} one tree has ${showShape(first.shape)} but another has ${isTensor(t) ? showShape(t.shape) : typeof t}`)
     return f(trees as readonly Tensor[], path) as T
   }
