@@ -221,7 +221,6 @@ function packRowsT(src: usize, ld: usize, rows: i32, width: i32, kc: i32, dst: u
  * Bstrip holds 8 floats per p. C rows are ldc bytes apart. Inlined into
  * matmul's loop: measured ~15% faster than a call per tile.
  */
-// @ts-ignore: decorator
 @inline
 function kernel4x8(kc: i32, a0: usize, a1: usize, a2: usize, a3: usize, aStep: usize,
                     pb: usize, c: usize, ldc: usize, add: bool): void {
@@ -255,7 +254,6 @@ function kernel4x8(kc: i32, a0: usize, a1: usize, a2: usize, a3: usize, aStep: u
 }
 
 /** 4×4 variant of kernel4x8 for N edges of ≤ 4 columns (uses half the B strip). */
-// @ts-ignore: decorator
 @inline
 function kernel4x4(kc: i32, a0: usize, a1: usize, a2: usize, a3: usize, aStep: usize,
                    pb: usize, c: usize, ldc: usize): void {
