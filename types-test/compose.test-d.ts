@@ -1,6 +1,9 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { expectError, expectType } from 'tsd'
-import { andThen, dense, key, relu, softmax, zeros, type DenseParams, type NoParams, type Sequential, type Tensor } from '../src/index.js'
+import {
+  andThen, dense, key, labels, relu, softmax, softmaxCrossEntropy, squaredError, valueAndGrad, zeros,
+  type DenseParams, type Labels, type NoParams, type Sequential, type Tensor,
+} from '../src/index.js'
 
 // The good chain: 784 → 256 → relu → 10, and its inferred output for a batch of any size.
 const mlp = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 10)))
@@ -28,7 +31,6 @@ expectError(mlp.apply(pipe(dense(784, 128), andThen(relu), andThen(dense(128, 10
 expectError(mlp.apply(params, zeros([32, 784]))[1](zeros([32, 9])))
 
 // valueAndGrad: targets follow the loss, and the batch must agree.
-import { valueAndGrad, softmaxCrossEntropy, squaredError, labels, type Labels } from '../src/index.js'
 const lossAndGrad = valueAndGrad(mlp, softmaxCrossEntropy)
 declare const y32: Labels<32>
 expectType<readonly [number, readonly [DenseParams<784, 256>, NoParams, DenseParams<256, 10>], readonly [undefined, undefined, undefined] | undefined]>(
