@@ -1,5 +1,5 @@
 import { expectError, expectType } from 'tsd'
-import { addBias, argmax, matmul, matmulNT, matmulTN, tensor, transpose, zeros, add, sum, type Tensor, type Labels } from '../src/index.js'
+import { addBias, argmax, sliceRows, matmul, matmulNT, matmulTN, tensor, transpose, zeros, add, sum, type Tensor, type Labels } from '../src/index.js'
 
 // Constructors keep literal shapes.
 expectType<Tensor<[2, 3]>>(tensor([2, 3], [1, 2, 3, 4, 5, 6]))
@@ -30,3 +30,8 @@ expectType<Tensor<[3]>>(sum(zeros([2, 3]), 0))
 expectType<Tensor<[2]>>(sum(zeros([2, 3]), 1))
 expectType<Tensor<[3, 2]>>(transpose(zeros([2, 3])))
 expectType<Labels<2>>(argmax(zeros([2, 3])))
+
+// sliceRows keeps the width and forgets the row count.
+expectType<Tensor<[number, 3]>>(sliceRows(zeros([5, 3]), 0, 2))
+declare const wide: Tensor<[number, 4]>
+expectError<Tensor<[number, 3]>>(sliceRows(wide, 0, 2))
