@@ -46,6 +46,7 @@ export const dense = <const I extends number, const O extends number>(
   const bound = Math.sqrt(6 / (inputs + outputs))
   const dtype = options.dtype ?? 'float32'
   return {
+    kind: 'dense',
     name,
     init: (key) => ({ w: uniform(key, [inputs, outputs], -bound, bound, dtype), b: zeros([outputs], dtype) }),
     initState: () => undefined,
