@@ -83,7 +83,7 @@ export const runDeep = (options: DeepOptions = {}): readonly DeepRow[] => {
   const rows: DeepRow[] = []
 
   /** Fits one network (from `params` if given), logs its epochs, draws its learning curve. */
-  const run = <P, St>(name: string, file: string, net: Layer<784, 10, P, St>, params?: P, extraSeconds = 0) => {
+  const run = <P, St>(name: string, file: string, net: Layer<[784], [10], P, St>, params?: P, extraSeconds = 0) => {
     const started = Date.now()
     const config = {
       ...common, net,
@@ -94,7 +94,7 @@ export const runDeep = (options: DeepOptions = {}): readonly DeepRow[] => {
     writeFileSync(`${outDir}/deep-${file}.svg`, learningCurveSvg(`784-${hidden}-${hidden}-${hidden}-10 sigmoid: ${name}`, state.history, state.best.epoch))
     return { state, seconds: (Date.now() - started) / 1000 + extraSeconds }
   }
-  const row = <P, St>(name: string, net: Layer<784, 10, P, St>, r: { state: TrainState<P, unknown, St>; seconds: number }, netState?: St) => {
+  const row = <P, St>(name: string, net: Layer<[784], [10], P, St>, r: { state: TrainState<P, unknown, St>; seconds: number }, netState?: St) => {
     const on = (d: Dataset<number, 784>) => evaluate(net, softmaxCrossEntropy, r.state.best.params, d, netState ?? r.state.best.netState).error
     const out = { name, bestEpoch: r.state.best.epoch, epochs: r.state.epoch, validationError: on(validation), testError: on(test), seconds: r.seconds }
     log(`${name}: best epoch ${out.bestEpoch} of ${out.epochs}, validation error ${pct(out.validationError)}, test error ${pct(out.testError)} (${out.seconds.toFixed(0)} s)`)

@@ -7,7 +7,7 @@ import {
 
 // The good chain: 784 → 256 → relu → 10, and its inferred output for a batch of any size.
 const mlp = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 10)))
-expectType<Sequential<784, 10, readonly [DenseParams<784, 256>, NoParams, DenseParams<256, 10>], readonly [undefined, undefined, undefined]>>(mlp)
+expectType<Sequential<[784], [10], readonly [DenseParams<784, 256>, NoParams, DenseParams<256, 10>], readonly [undefined, undefined, undefined]>>(mlp)
 const params = mlp.init(key(0))
 declare const batch: Tensor<[number, 784]>
 expectType<Tensor<[number, 10]>>(mlp.apply(params, batch)[0])
@@ -32,7 +32,7 @@ expectError(mlp.apply(params, zeros([32, 784]))[1](zeros([32, 9])))
 
 // valueAndGrad: targets follow the loss, and the batch must agree.
 const lossAndGrad = valueAndGrad(mlp, softmaxCrossEntropy)
-declare const y32: Labels<32>
+declare const y32: Labels<32, 10>
 expectType<readonly [number, readonly [DenseParams<784, 256>, NoParams, DenseParams<256, 10>], readonly [undefined, undefined, undefined] | undefined]>(
   lossAndGrad(params, zeros([32, 784]), y32),
 )

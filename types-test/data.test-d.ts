@@ -13,22 +13,22 @@ const k = key(0)
 expectType<Dataset<number, 784>[]>(minibatches(k, mnist, 32))
 expectType<RegressionSet<number, 784, 784>[]>(minibatches(k, auto, 32))
 const { train, validation, test } = splitData(k, mnist, { train: 8000, validation: 1000 })
-expectType<Dataset<number, 784>>(train)
-expectType<Dataset<number, 784>>(validation)
-expectType<Dataset<number, 784>>(test)
-expectType<Dataset<number, 784>>(take(mnist, Int32Array.of(0, 1)))
+expectType<Dataset<number, 784, number>>(train)
+expectType<Dataset<number, 784, number>>(validation)
+expectType<Dataset<number, 784, number>>(test)
+expectType<Dataset<number, 784, number>>(take(mnist, Int32Array.of(0, 1)))
 expectType<RegressionSet<number, 784, 784>>(splitData(k, auto, { train: 1, validation: 1 }).test)
 
 // A literal dataset keeps its size until it is reshuffled into batches.
 const small = dataset(zeros([8, 784]), labels([0, 1, 2, 3, 4, 5, 6, 7], 10))
-expectType<Dataset<8, 784>>(small)
-expectType<Dataset<8, 784>>(shuffle(k, small))
+expectType<Dataset<8, [784], 10>>(small)
+expectType<Dataset<8, [784], 10>>(shuffle(k, small))
 expectType<8>(size(small))
-expectType<Dataset<number, 784>>(take(small, Int32Array.of(1)))
+expectType<Dataset<number, [784], 10>>(take(small, Int32Array.of(1)))
 
 // Labels of another batch size do not compile, in the constructor or in a typed literal.
 expectError(dataset(zeros([8, 784]), labels([0, 1], 10)))
-expectError<Dataset<8, 784>>({ x: zeros([8, 784]), y: labels([0, 1], 10) })
+expectError<Dataset<8, [784], 10>>({ x: zeros([8, 784]), y: labels([0, 1], 10) })
 expectError(regressionSet(zeros([8, 784]), zeros([4, 784])))
 
 // A dataset of 784 features cannot be given where 10 are required.
@@ -44,7 +44,7 @@ expectType<Tensor<[8, 784]>>(normalize(stats)(zeros([8, 784])))
 expectError(normalize(stats)(zeros([8, 10])))
 
 // Decoders give the requested width; checkpoints give the template's type.
-expectType<E.Either<DecodeError, Dataset<number, 4>>>(decodeJsonRows([], { width: 4, numClasses: 3 }))
+expectType<E.Either<DecodeError, Dataset<number, 4, 3>>>(decodeJsonRows([], { width: 4, numClasses: 3 }))
 expectType<E.Either<DecodeError, Dataset<number, 4>>>(decodeCsvRows('', { label: 'y', numClasses: 3, width: 4 }))
 expectType<E.Either<DecodeError, Dataset<number, number>>>(decodeCsvRows('', { label: 'y', numClasses: 3 }))
 expectType<E.Either<CheckpointError, { w: Tensor<[3, 2]>; epoch: number }>>(decodeCheckpoint('', { w: zeros([3, 2]), epoch: 0 }))

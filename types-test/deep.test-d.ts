@@ -14,8 +14,8 @@ expectType<BatchNorm<256>>(batchNorm(256))
 const net = pipe(dense(784, 256), andThen(batchNorm(256)), andThen(relu), andThen(dropout(0.5)), andThen(dense(256, 10)))
 expectType<
   Sequential<
-    784,
-    10,
+    [784],
+    [10],
     readonly [DenseParams<784, 256>, BatchNormParams<256>, NoParams, NoParams, DenseParams<256, 10>],
     readonly [undefined, BatchNormState<256>, undefined, undefined, undefined]
   >
@@ -25,7 +25,7 @@ expectType<readonly [undefined, BatchNormState<256>, undefined, undefined, undef
 expectType<readonly [undefined, BatchNormState<256>, undefined, undefined, undefined] | undefined>(
   valueAndGrad(net, squaredError)(params, zeros([8, 784]), zeros([8, 10]), { training: true, key: key(1) })[2],
 )
-// A batch-norm layer of the wrong width does not compile ("Type '256' is not assignable to type '128'").
+// A batch-norm layer of the wrong width does not compile ("batchNorm(128) expects [...,128] but gets [256]").
 expectError(pipe(dense(784, 256), andThen(batchNorm(128))))
 expectError(pipe(dense(784, 256), andThen(relu), andThen(batchNorm(128))))
 // The statistics helper checks the input width.
@@ -49,7 +49,7 @@ expectError(ae.encode(ap, zeros([32, 100])))
 expectError(ae.decode(ap, zeros([32, 255])))
 // Params of another size do not fit.
 expectError(ae.encode(autoencoder(100, 256).init(key(0)), zeros([32, 784])))
-// The autoencoder composes as a Layer<784, 784, P>, so widths are checked.
+// The autoencoder composes as a Layer<[784], [784], P>, so widths are checked.
 expectError(pipe(dense(10, 100), andThen(ae)))
 expectType<number>(valueAndGrad(ae, ae.loss)(ap, zeros([8, 784]), zeros([8, 784]))[0])
 

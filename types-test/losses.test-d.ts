@@ -7,7 +7,12 @@ expectType<readonly [number, Tensor<[8, 10]>]>(softmaxCrossEntropy(zeros([8, 10]
 // A label tensor of another batch size does not compile.
 expectError(softmaxCrossEntropy(zeros([8, 10]), y4))
 // Literal labels carry their batch size, so one label for a batch of 8 does not compile.
-expectType<Labels<3>>(labels([1, 0, 2], 10))
+expectType<Labels<3, 10>>(labels([1, 0, 2], 10))
+// Labels know their class count: 5-class labels against 10-wide logits do not compile ("Type '5' is not assignable to type '10'").
+expectError(softmaxCrossEntropy(zeros([3, 10]), labels([1, 0, 2], 5)))
+// A class count only run time knows fits and is checked there.
+declare const yRuntime: Labels<8, number>
+expectType<number>(softmaxCrossEntropy(zeros([8, 10]), yRuntime)[0])
 expectError(softmaxCrossEntropy(zeros([8, 10]), labels([1], 10)))
 // A runtime-sized batch is checked at run time.
 declare const yn: Labels<number>

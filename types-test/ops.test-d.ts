@@ -29,7 +29,7 @@ expectError(add(zeros([2, 2]), zeros([2, 3])))
 expectType<Tensor<[3]>>(sum(zeros([2, 3]), 0))
 expectType<Tensor<[2]>>(sum(zeros([2, 3]), 1))
 expectType<Tensor<[3, 2]>>(transpose(zeros([2, 3])))
-expectType<Labels<2>>(argmax(zeros([2, 3])))
+expectType<Labels<2, 3>>(argmax(zeros([2, 3])))
 
 // sliceRows keeps the width and forgets the row count.
 expectType<Tensor<[number, 3]>>(sliceRows(zeros([5, 3]), 0, 2))

@@ -1,11 +1,12 @@
-import { batchStatistics, type BatchNorm } from '../layers/batchNorm.js'
+import { batchStatistics } from '../layers/batchNorm.js'
+import { sameShape, type Shape } from '../shape/Shape.js'
 import type { AnyLayer, Context } from '../layers/Layer.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import type { Tensor } from '../tensor/Tensor.js'
 import type { Sequential } from './sequential.js'
 
-const isBatchNorm = (l: AnyLayer): l is BatchNorm<number> => 'kind' in l && (l as { kind?: unknown }).kind === 'batchNorm'
+const isBatchNorm = (l: AnyLayer): boolean => l.kind === 'batchNorm'
 
 /**
  * The exact eval-mode statistics of every batch-norm layer of a network, for a whole training set
@@ -31,28 +32,31 @@ const isBatchNorm = (l: AnyLayer): l is BatchNorm<number> => 'kind' in l && (l a
  * net.apply(params, testX, { state }) // eval mode with the training-set statistics
  * @category compose
  */
-export const exactBatchNormStatistics = <I extends number, O extends number, Ps extends readonly unknown[], Ss extends readonly unknown[]>(
-  net: Sequential<I, O, Ps, Ss>,
+export const exactBatchNormStatistics = <In extends Shape, Out extends Shape, Ps extends readonly unknown[], Ss extends readonly unknown[]>(
+  net: Sequential<In, Out, Ps, Ss>,
   params: Ps,
-  x: Tensor<[number, I]>,
+  x: Tensor<[number, ...NoInfer<In>]>,
   state: Ss = net.initState(),
 ): Ss => {
   const op = 'exactBatchNormStatistics'
   const first = net.layers[0]
-  if (x.shape.length !== 2) throw new ShapeError(op, `x has shape ${showShape(x.shape)} but [N,I] was expected for ${first?.name ?? 'the network'}`)
+  if (x.shape.length !== net.inShape.length + 1 || !sameShape(x.shape.slice(1), net.inShape))
+    throw new ShapeError(op, `x has shape ${showShape(x.shape)} but [N,${net.inShape.join(',')}] was expected for ${first?.name ?? 'the network'}`)
   if (x.shape[0] < 2) throw new ValueError(op, `x has shape ${showShape(x.shape)}; a variance needs at least 2 examples`)
   const out = [...state] as unknown[]
   let last = net.layers.length - 1
   while (last >= 0 && !isBatchNorm(net.layers[last]!)) last--
-  let h = x as Tensor<[number, number]>
+  let h: Tensor = x
   for (let i = 0; i <= last; i++) {
     const layer: AnyLayer = net.layers[i]!
     if (isBatchNorm(layer)) {
       const old = (out[i] as { mean?: Tensor } | undefined)?.mean
-      out[i] = batchStatistics(h, old?.dtype ?? layer.initState().mean.dtype)
+      const w = layer.outShape[layer.outShape.length - 1]!
+      // NOTE: per channel: an image batch [N, H, W, C] is N·H·W rows of C.
+      out[i] = batchStatistics({ shape: [h.data.length / w, w], dtype: h.dtype, data: h.data }, old?.dtype ?? layer.initState().mean.dtype)
     }
     const ctx: Context = out[i] === undefined ? {} : { state: out[i] }
-    h = (layer as AnyLayer).apply(params[i], h, ctx)[0] // NOTE: the cast undoes the isBatchNorm narrowing
+    h = layer.apply(params[i], h, ctx)[0]
   }
   return out as unknown as Ss
 }

@@ -1,21 +1,23 @@
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import { alloc, type Tensor } from '../tensor/Tensor.js'
-import { isLabels, type Labels } from '../tensor/Labels.js'
+import { isLabels, labelsFromStorage, type Labels } from '../tensor/Labels.js'
+import type { Features, Shape } from '../shape/Shape.js'
 
 /**
- * A classification dataset: `N` examples of `D` features with one integer class label each.
+ * A classification dataset: `N` examples with one integer class label in `0 … C−1` each.
  *
- * - `x`: features, shape `[N, D]`.
- * - `y`: labels, shape `[N]` (class indices `0 … C−1`).
+ * - `x`: features, shape `[N, D]` for a width `D`, or `[N, ...D]` for a feature shape
+ *   (`Dataset<number, [28, 28, 1], 10>` for MNIST images).
+ * - `y`: labels, shape `[N]`, of `C` classes.
  *
  * @example
- * const d: Dataset<3, 2> = dataset(tensor([3, 2], [0, 0, 0, 1, 1, 0]), labels([0, 1, 1], 2))
+ * const d: Dataset<3, 2, 2> = dataset(tensor([3, 2], [0, 0, 0, 1, 1, 0]), labels([0, 1, 1], 2))
  * @category data
  */
-export interface Dataset<N extends number, D extends number> {
-  readonly x: Tensor<[N, D]>
-  readonly y: Labels<N>
+export interface Dataset<N extends number, D extends number | Shape, C extends number = number> {
+  readonly x: Tensor<[N, ...Features<D>]>
+  readonly y: Labels<N, C>
 }
 
 /**
@@ -27,13 +29,13 @@ export interface Dataset<N extends number, D extends number> {
  *
  * @category data
  */
-export interface RegressionSet<N extends number, D extends number, O extends number> {
-  readonly x: Tensor<[N, D]>
-  readonly y: Tensor<[N, O]>
+export interface RegressionSet<N extends number, D extends number | Shape, O extends number | Shape> {
+  readonly x: Tensor<[N, ...Features<D>]>
+  readonly y: Tensor<[N, ...Features<O>]>
 }
 
 /** Either kind of dataset; the helpers of `data/` take both. @category data */
-export type AnyDataset = Dataset<number, number> | RegressionSet<number, number, number>
+export type AnyDataset = Dataset<number, Shape> | RegressionSet<number, Shape, Shape>
 
 /**
  * The same kind of dataset with `M` rows instead of its own: what `take`, `minibatches` and
@@ -42,7 +44,7 @@ export type AnyDataset = Dataset<number, number> | RegressionSet<number, number,
  * @category data
  */
 export type WithSize<T extends AnyDataset, M extends number> =
-  T extends Dataset<number, infer D> ? Dataset<M, D>
+  T extends Dataset<number, infer D, infer C> ? Dataset<M, D, C>
   : T extends RegressionSet<number, infer D, infer O> ? RegressionSet<M, D, O>
   : never
 
@@ -52,10 +54,10 @@ export type WithSize<T extends AnyDataset, M extends number> =
  * @throws ShapeError naming both shapes when the row counts differ.
  * @category data
  */
-export const dataset = <N extends number, D extends number>(x: Tensor<[N, D]>, y: Labels<NoInfer<N>>): Dataset<N, D> => {
-  if (x.shape.length !== 2 || y.shape.length !== 1 || y.shape[0] !== x.shape[0])
+export const dataset = <N extends number, S extends Shape, C extends number>(x: Tensor<[N, ...S]>, y: Labels<NoInfer<N>, C>): Dataset<N, S, C> => {
+  if (x.shape.length < 2 || y.shape.length !== 1 || y.shape[0] !== x.shape[0])
     throw new ShapeError('dataset', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
-  return { x, y }
+  return { x, y } as unknown as Dataset<N, S, C>
 }
 
 /**
@@ -64,13 +66,13 @@ export const dataset = <N extends number, D extends number>(x: Tensor<[N, D]>, y
  * @throws ShapeError naming both shapes when the row counts differ.
  * @category data
  */
-export const regressionSet = <N extends number, D extends number, O extends number>(
-  x: Tensor<[N, D]>,
-  y: Tensor<[NoInfer<N>, O]>,
+export const regressionSet = <N extends number, D extends Shape, O extends Shape>(
+  x: Tensor<[N, ...D]>,
+  y: Tensor<[NoInfer<N>, ...O]>,
 ): RegressionSet<N, D, O> => {
-  if (x.shape.length !== 2 || y.shape.length !== 2 || y.shape[0] !== x.shape[0])
+  if (x.shape.length < 2 || y.shape.length < 2 || y.shape[0] !== x.shape[0])
     throw new ShapeError('regressionSet', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
-  return { x, y }
+  return { x, y } as unknown as RegressionSet<N, D, O>
 }
 
 /**
@@ -78,7 +80,7 @@ export const regressionSet = <N extends number, D extends number, O extends numb
  *
  * @category data
  */
-export const size = <N extends number>(data: { readonly x: Tensor<[N, number]> }): N => data.x.shape[0]
+export const size = <N extends number>(data: { readonly x: Tensor<readonly [N, ...number[]]> }): N => data.x.shape[0]
 
 /** Rows `indices` of a row-major `[rows, width]` array, copied into fresh storage of the same kind. */
 const gather = <A extends Float32Array | Float64Array | Int32Array>(src: A, width: number, indices: Int32Array, out: A): A => {
@@ -103,15 +105,15 @@ const gather = <A extends Float32Array | Float64Array | Int32Array>(src: A, widt
  */
 export const take = <T extends AnyDataset>(data: T, indices: Int32Array): WithSize<T, number> => {
   const n = data.x.shape[0]
-  const d = data.x.shape[1]
+  const d = n === 0 ? 0 : data.x.data.length / n
   for (let i = 0; i < indices.length; i++) {
     const r = indices[i]!
     if (r < 0 || r >= n) throw new ValueError('take', `index ${r} at position ${i} is outside [0, ${n})`)
   }
   const m = indices.length
-  const x = { shape: [m, d], dtype: data.x.dtype, data: gather(data.x.data, d, indices, alloc(data.x.dtype, m * d)) }
+  const x = { shape: [m, ...data.x.shape.slice(1)], dtype: data.x.dtype, data: gather(data.x.data, d, indices, alloc(data.x.dtype, m * d)) }
   const y = data.y
-  if (isLabels(y)) return { x, y: { shape: [m], data: gather(y.data, 1, indices, new Int32Array(m)) } } as never
-  const o = y.shape[1]
-  return { x, y: { shape: [m, o], dtype: y.dtype, data: gather(y.data, o, indices, alloc(y.dtype, m * o)) } } as never
+  if (isLabels(y)) return { x, y: labelsFromStorage(gather(y.data, 1, indices, new Int32Array(m)), y.numClasses) } as never
+  const o = n === 0 ? 0 : y.data.length / n
+  return { x, y: { shape: [m, ...y.shape.slice(1)], dtype: y.dtype, data: gather(y.data, o, indices, alloc(y.dtype, m * o)) } } as never
 }

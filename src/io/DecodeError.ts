@@ -1,7 +1,7 @@
 /**
  * Why external rows could not be decoded into a dataset. `message` is the first problem, naming
- * the operation, the row (1-based; for CSV the line of the file), the column and the bad value,
- * e.g. `decodeCsvRows: row 3, column 'x2': 'abc' is not a number`. `errors` lists the first
+ * the operation, the row (1-based; for CSV the line of the file on which the record starts), the
+ * column and the bad value, e.g. `decodeCsvRows: row 3, column 'x2': 'abc' is not a number`. `errors` lists the first
  * problems found (at most `MAX_ERRORS`), the first of which is `message`.
  *
  * @category io

@@ -8,9 +8,11 @@ import type { DType } from '../tensor/Tensor.js'
 const FLOAT32_MAX = 3.4028234663852886e38
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/
 
-/** A value as error messages print it: strings in single quotes, long ones cut. */
+const ESCAPES: Readonly<Record<string, string>> = { '\r': '\\r', '\n': '\\n', '\t': '\\t' }
+
+/** A value as error messages print it, on one line: strings in single quotes, CR/LF/tab escaped, long ones cut. */
 export const showValue = (u: unknown): string => {
-  if (typeof u === 'string') return `'${u.length > 40 ? `${u.slice(0, 40)}…` : u}'`
+  if (typeof u === 'string') return `'${(u.length > 40 ? `${u.slice(0, 40)}…` : u).replace(/[\r\n\t]/g, (c) => ESCAPES[c]!)}'`
   if (typeof u === 'number' || u === undefined || typeof u === 'bigint') return String(u)
   const s = JSON.stringify(u) ?? String(u)
   return s.length > 60 ? `${s.slice(0, 60)}…` : s

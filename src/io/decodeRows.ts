@@ -3,21 +3,22 @@ import { pipe } from 'fp-ts/lib/function.js'
 import * as t from 'io-ts'
 import type { Dataset } from '../data/Dataset.js'
 import { ValueError } from '../shape/ValueError.js'
+import { labelsFromStorage } from '../tensor/Labels.js'
 import { alloc, type DType } from '../tensor/Tensor.js'
 import { classLabel, oneHot, showValue, vector } from './codecs.js'
 import { decodeError, type DecodeError } from './DecodeError.js'
 
 /** Options for `decodeJsonRows` and `decodeOneHotRows`. @category io */
-export interface RowsOptions<D extends number> {
+export interface RowsOptions<D extends number, C extends number = number> {
   /** The number of features `D` every row must have. */
   readonly width: D
   /** The number of classes `C`: labels must be integers in `[0, C)`. */
-  readonly numClasses: number
+  readonly numClasses: C
   /** Storage of the features (default float32; values that overflow float32 are errors). */
   readonly dtype?: DType
 }
 
-const checkOptions = (op: string, { width, numClasses }: RowsOptions<number>): void => {
+const checkOptions = (op: string, { width, numClasses }: RowsOptions<number, number>): void => {
   if (!Number.isInteger(width) || width < 0) throw new ValueError(op, `width must be a non-negative integer, got ${width}`)
   if (!Number.isInteger(numClasses) || numClasses < 1) throw new ValueError(op, `numClasses must be a positive integer, got ${numClasses}`)
 }
@@ -46,7 +47,12 @@ const parse = (op: string, input: unknown): E.Either<DecodeError, unknown> => {
 }
 
 /** Copies decoded rows into one `[N, D]` feature tensor and `[N]` labels. */
-const toDataset = <D extends number>(features: readonly (readonly number[])[], ys: readonly number[], width: D, dtype: DType): Dataset<number, D> => {
+const toDataset = <D extends number, C extends number>(
+  features: readonly (readonly number[])[],
+  ys: readonly number[],
+  { width, numClasses }: RowsOptions<D, C>,
+  dtype: DType,
+): Dataset<number, D, C> => {
   const n = features.length
   const x = alloc(dtype, n * width)
   const y = new Int32Array(n)
@@ -54,7 +60,7 @@ const toDataset = <D extends number>(features: readonly (readonly number[])[], y
     x.set(features[i]!, i * width)
     y[i] = ys[i]!
   }
-  return { x: { shape: [n, width], dtype, data: x }, y: { shape: [n], data: y } }
+  return { x: { shape: [n, width], dtype, data: x }, y: labelsFromStorage(y, numClasses) } as unknown as Dataset<number, D, C>
 }
 
 /**
@@ -72,7 +78,10 @@ const toDataset = <D extends number>(features: readonly (readonly number[])[], y
  * decodeJsonRows([{ features: [0.5, 1], label: 1 }], { width: 2, numClasses: 2 }) // Right(Dataset<number, 2>)
  * @category io
  */
-export const decodeJsonRows = <const D extends number>(input: unknown, options: RowsOptions<D>): E.Either<DecodeError, Dataset<number, D>> => {
+export const decodeJsonRows = <const D extends number, const C extends number>(
+  input: unknown,
+  options: RowsOptions<D, C>,
+): E.Either<DecodeError, Dataset<number, D, C>> => {
   const op = 'decodeJsonRows'
   checkOptions(op, options)
   const dtype = options.dtype ?? 'float32'
@@ -80,7 +89,7 @@ export const decodeJsonRows = <const D extends number>(input: unknown, options: 
   return pipe(
     parse(op, input),
     E.chain((u) => pipe(codec.decode(u), E.mapLeft((es) => report(op, 'an object { features, label }', es)))),
-    E.map((rs) => toDataset(rs.map((r) => r.features), rs.map((r) => r.label), options.width, dtype)),
+    E.map((rs) => toDataset(rs.map((r) => r.features), rs.map((r) => r.label), options, dtype)),
   )
 }
 
@@ -96,7 +105,10 @@ export const decodeJsonRows = <const D extends number>(input: unknown, options: 
  * @throws ValueError only for invalid options.
  * @category io
  */
-export const decodeOneHotRows = <const D extends number>(input: unknown, options: RowsOptions<D>): E.Either<DecodeError, Dataset<number, D>> => {
+export const decodeOneHotRows = <const D extends number, const C extends number>(
+  input: unknown,
+  options: RowsOptions<D, C>,
+): E.Either<DecodeError, Dataset<number, D, C>> => {
   const op = 'decodeOneHotRows'
   checkOptions(op, options)
   const dtype = options.dtype ?? 'float32'
@@ -104,6 +116,6 @@ export const decodeOneHotRows = <const D extends number>(input: unknown, options
   return pipe(
     parse(op, input),
     E.chain((u) => pipe(codec.decode(u), E.mapLeft((es) => report(op, 'an object { input, output }', es)))),
-    E.map((rs) => toDataset(rs.map((r) => r.input), rs.map((r) => r.output), options.width, dtype)),
+    E.map((rs) => toDataset(rs.map((r) => r.input), rs.map((r) => r.output), options, dtype)),
   )
 }

@@ -1,23 +1,31 @@
 import type { Key } from '../random/Key.js'
+import type { Shape } from '../shape/Shape.js'
 import { alloc, type Storage, type Tensor } from '../tensor/Tensor.js'
-import type { Context, Forward, NoParams } from './Layer.js'
+import type { Context, Forward, LayerFn, NoParams, ShapeFn } from './Layer.js'
+import { shapePreserving } from './shapePreserving.js'
+
+/** The shape function of a layer that keeps any shape and has no params. @category layers */
+export interface SameShape extends ShapeFn {
+  readonly out: this['in']
+  readonly params: NoParams
+  readonly state: undefined
+}
 
 /**
- * A parameter-free elementwise layer of any width: `[B, W] → [B, W]`. It is a `Layer<W, W, NoParams>`
- * for every `W`, so it fits between any two layers.
+ * A parameter-free layer of any shape: `[B, ...S] → [B, ...S]` (elementwise activations, dropout,
+ * softmax over the last axis). It fits between any two layers; `apply` also works on its own.
  *
  * @category layers
  */
-export interface Activation {
+export interface Activation extends LayerFn<SameShape> {
   readonly kind: 'activation'
-  readonly name: string
   readonly init: (key: Key) => NoParams
   readonly initState: () => undefined
-  readonly apply: <B extends number, W extends number>(
+  readonly apply: <B extends number, S extends Shape>(
     params: NoParams,
-    x: Tensor<[B, W]>,
+    x: Tensor<[B, ...S]>,
     ctx?: Context<undefined>,
-  ) => Forward<B, W, W, NoParams>
+  ) => Forward<B, S, S, NoParams>
 }
 
 /**
@@ -28,23 +36,24 @@ export const activation = (
   name: string,
   forward: (a: Storage, g: Storage) => void,
   backward: (a: Storage, g: Storage, dy: Storage, dx: Storage) => void,
-): Activation => ({
-  kind: 'activation',
-  name,
-  init: () => ({}),
-  initState: () => undefined,
-  apply: <B extends number, W extends number>(_: NoParams, x: Tensor<[B, W]>) => {
-    const g = alloc(x.dtype, x.data.length)
-    forward(x.data, g)
-    const y: Tensor<[B, W]> = { shape: x.shape, dtype: x.dtype, data: g }
-    const back = (dy: Tensor<[B, W]>) => {
-      const dx = alloc(dy.dtype, dy.data.length)
-      backward(x.data, g, dy.data, dx)
-      return [{}, { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, W]>] as const
-    }
-    return [y, back] as const
-  },
-})
+): Activation =>
+  shapePreserving({
+    kind: 'activation' as const,
+    name,
+    init: () => ({}),
+    initState: () => undefined,
+    apply: <B extends number, S extends Shape>(_: NoParams, x: Tensor<[B, ...S]>) => {
+      const g = alloc(x.dtype, x.data.length)
+      forward(x.data, g)
+      const y = { shape: x.shape, dtype: x.dtype, data: g } as Tensor<[B, ...S]>
+      const back = (dy: Tensor<[B, ...S]>) => {
+        const dx = alloc(dy.dtype, dy.data.length)
+        backward(x.data, g, dy.data, dx)
+        return [{}, { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, ...S]>] as const
+      }
+      return [y, back] as const
+    },
+  })
 
 /** The identity `g(a) = a`, `g′ = 1`. @category layers */
 export const linear: Activation = activation(

@@ -2,7 +2,9 @@ import { assertWidth } from '../internal/assert.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import { alloc, full, type DType, type Tensor } from '../tensor/Tensor.js'
-import type { Context, Layer } from './Layer.js'
+import type { Shape, ShapeMismatch, ShowShape } from '../shape/Shape.js'
+import type { Context, Forward, LayerFn, ShapeFn } from './Layer.js'
+import { shapePreserving } from './shapePreserving.js'
 
 /** The params of `batchNorm(W)`: scale `gamma: [W]` (γ) and shift `beta: [W]` (β). @category layers */
 export interface BatchNormParams<W extends number> {
@@ -29,12 +31,29 @@ export interface BatchNormOptions {
   readonly dtype?: DType
 }
 
-/** A batch-norm layer: a `Layer` that {@link exactBatchNormStatistics} can recognise. @category layers */
-export interface BatchNorm<W extends number> extends Layer<W, W, BatchNormParams<W>, BatchNormState<W>> {
+/** The shape function of `batchNorm(W)`: any shape whose last axis (the channels) is `W`. @category layers */
+export interface BatchNormFn<W extends number> extends ShapeFn {
+  readonly out: this['in'] extends readonly [...number[], W] ? this['in'] : ShapeMismatch<`batchNorm(${W}) expects [...,${W}] but gets ${ShowShape<this['in']>}`>
+  readonly params: BatchNormParams<W>
+  readonly state: BatchNormState<W>
+}
+
+/**
+ * A batch-norm layer, per channel (the last axis) on any shape: `[B, ...S, W] → [B, ...S, W]`; a
+ * layer that {@link exactBatchNormStatistics} can recognise. @category layers
+ */
+export interface BatchNorm<W extends number> extends LayerFn<BatchNormFn<W>> {
   readonly kind: 'batchNorm'
   readonly width: W
   readonly eps: number
   readonly momentum: number
+  readonly init: () => BatchNormParams<W>
+  readonly initState: () => BatchNormState<W>
+  readonly apply: <B extends number, S extends readonly [...number[], W]>(
+    params: BatchNormParams<W>,
+    x: Tensor<[B, ...S]>,
+    ctx?: Context<BatchNormState<W>>,
+  ) => Forward<B, S, S, BatchNormParams<W>, BatchNormState<W>>
 }
 
 /**
@@ -56,7 +75,8 @@ export const batchStatistics = <W extends number>(x: Tensor<[number, W]>, dtype:
 
 /**
  * Batch normalisation (Ioffe & Szegedy, 2015): `y = γ ⊙ x̂ + β` with `x̂ = (x − μ) / √(σ² + ε)`, per
- * unit: `[B, W] → [B, W]`, params `{ gamma, beta }` (γ = 1, β = 0 at init), state `{ mean, variance }`
+ * unit: `[B, W] → [B, W]`; on images `[B, H, W', C]` per channel (`batchNorm(C)`, statistics over
+ * the batch and both spatial axes, as in convolutional nets), params `{ gamma, beta }` (γ = 1, β = 0 at init), state `{ mean, variance }`
  * (0 and 1 at init).
  *
  * - Training mode (`ctx.training`): μ_B and σ²_B are the batch mean and BIASED batch variance. The
@@ -92,8 +112,8 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
     db.set(sb)
     return { gamma: { shape: [width], dtype: params.gamma.dtype, data: dg }, beta: { shape: [width], dtype: params.beta.dtype, data: db } }
   }
-  const apply = <B extends number>(params: BatchNormParams<W>, x: Tensor<[B, W]>, ctx: Context<BatchNormState<W>> = {}) => {
-    if (x.shape.length !== 2 || x.shape[1] !== width) throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${width}] was expected`)
+  const apply = <B extends number, S extends Shape>(params: BatchNormParams<W>, x: Tensor<[B, ...S]>, ctx: Context<BatchNormState<W>> = {}) => {
+    if (x.shape.length < 2 || (x.shape as Shape)[x.shape.length - 1] !== width) throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,...,${width}] was expected`)
     check('params.gamma', params.gamma)
     check('params.beta', params.beta)
     const state = ctx.state ?? { mean: vec(0), variance: vec(1) }
@@ -101,8 +121,8 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
     check('state.variance', state.variance)
     return ctx.training === true ? train(params, x, state) : evaluate(params, x, state)
   }
-  const evaluate = <B extends number>(params: BatchNormParams<W>, x: Tensor<[B, W]>, state: BatchNormState<W>) => {
-    const n = x.shape[0], g = params.gamma.data, mu = state.mean.data, v = state.variance.data
+  const evaluate = <B extends number, S extends Shape>(params: BatchNormParams<W>, x: Tensor<[B, ...S]>, state: BatchNormState<W>) => {
+    const n = x.data.length / width, g = params.gamma.data, mu = state.mean.data, v = state.variance.data
     const a = new Float64Array(width), c = new Float64Array(width), inv = new Float64Array(width)
     const xd = x.data, y = alloc(x.dtype, xd.length)
     for (let j = 0; j < width; j++) {
@@ -112,7 +132,7 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
       c[j] = params.beta.data[j]! - a[j]! * mu[j]!
     }
     for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < width; j++, k++) y[k] = a[j]! * xd[k]! + c[j]!
-    const back = (dy: Tensor<[B, W]>) => {
+    const back = (dy: Tensor<[B, ...S]>) => {
       const d = dy.data, dx = alloc(dy.dtype, d.length), sg = new Float64Array(width), sb = new Float64Array(width)
       for (let i = 0, k = 0; i < n; i++)
         for (let j = 0; j < width; j++, k++) {
@@ -120,14 +140,14 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
           sg[j] = sg[j]! + d[k]! * (xd[k]! - mu[j]!) * inv[j]!
           sb[j] = sb[j]! + d[k]!
         }
-      return [grads(params, sg, sb), { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, W]>] as const
+      return [grads(params, sg, sb), { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, ...S]>] as const
     }
-    return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, W]>, back] as const
+    return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, ...S]>, back] as const
   }
-  const train = <B extends number>(params: BatchNormParams<W>, x: Tensor<[B, W]>, state: BatchNormState<W>) => {
-    const n = x.shape[0]
+  const train = <B extends number, S extends Shape>(params: BatchNormParams<W>, x: Tensor<[B, ...S]>, state: BatchNormState<W>) => {
+    const n = x.data.length / width
     if (n < 2) throw new ValueError(name, `training mode needs a batch of at least 2 to estimate a variance, but x has shape ${showShape(x.shape)}`)
-    const batch = batchStatistics(x, 'float64')
+    const batch = batchStatistics({ shape: [n, width], dtype: x.dtype, data: x.data }, 'float64')
     const mu = batch.mean.data, unbiased = batch.variance.data, xd = x.data, g = params.gamma.data
     const sigma = new Float64Array(width), xhat = new Float64Array(xd.length), y = alloc(x.dtype, xd.length)
     for (let j = 0; j < width; j++) sigma[j] = Math.sqrt((unbiased[j]! * (n - 1)) / n + eps)
@@ -142,7 +162,7 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
       return { shape: [width], dtype: old.dtype, data: o }
     }
     const next: BatchNormState<W> = { mean: ema(state.mean, mu), variance: ema(state.variance, unbiased) }
-    const back = (dy: Tensor<[B, W]>) => {
+    const back = (dy: Tensor<[B, ...S]>) => {
       const d = dy.data, sg = new Float64Array(width), sb = new Float64Array(width)
       for (let i = 0, k = 0; i < n; i++)
         for (let j = 0; j < width; j++, k++) {
@@ -153,18 +173,25 @@ export const batchNorm = <const W extends number>(width: W, options: BatchNormOp
       const dx = alloc(dy.dtype, d.length)
       for (let i = 0, k = 0; i < n; i++)
         for (let j = 0; j < width; j++, k++) dx[k] = (g[j]! / (n * sigma[j]!)) * (n * d[k]! - sb[j]! - xhat[k]! * sg[j]!)
-      return [grads(params, sg, sb), { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, W]>] as const
+      return [grads(params, sg, sb), { shape: x.shape, dtype: dy.dtype, data: dx } as Tensor<[B, ...S]>] as const
     }
-    return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, W]>, back, next] as const
+    return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, ...S]>, back, next] as const
   }
-  return {
-    kind: 'batchNorm',
-    name,
-    width,
-    eps,
-    momentum,
-    init: () => ({ gamma: vec(1), beta: vec(0) }),
-    initState: () => ({ mean: vec(0), variance: vec(1) }),
-    apply,
+  const fits = (inShape: Shape) => {
+    if (inShape.length < 1 || inShape[inShape.length - 1] !== width)
+      throw new ShapeError(name, `expects [...,${width}] but gets ${showShape(inShape)}`)
   }
+  return shapePreserving(
+    {
+      kind: 'batchNorm' as const,
+      name,
+      width,
+      eps,
+      momentum,
+      init: () => ({ gamma: vec(1), beta: vec(0) }),
+      initState: () => ({ mean: vec(0), variance: vec(1) }),
+      apply,
+    },
+    fits,
+  ) as unknown as BatchNorm<W>
 }

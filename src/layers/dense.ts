@@ -21,7 +21,8 @@ export interface DenseOptions {
 }
 
 /**
- * A fully connected (affine) layer `y = x·W + b`: `[B, I] → [B, O]`.
+ * A fully connected (affine) layer `y = x·W + b`: `[B, I] → [B, O]`, a `Layer<[I], [O], DenseParams<I, O>>`.
+ * After an image-shaped layer, `flatten` first (the compiler says so otherwise).
  *
  * Init is Glorot uniform: `W ~ U[−β, β]` with `β = √6 / √(I + O)`, biases 0 (Glorot & Bengio, 2010).
  * Backward: `∂W = xᵀ·dy`, `∂b = Σ_rows dy`, `dx = dy·Wᵀ` (no transpose is materialised).
@@ -39,7 +40,7 @@ export const dense = <const I extends number, const O extends number>(
   inputs: I,
   outputs: O,
   options: DenseOptions = {},
-): Layer<I, O, DenseParams<I, O>> => {
+): Layer<[I], [O], DenseParams<I, O>> => {
   assertWidth('dense', 'inputs', inputs)
   assertWidth('dense', 'outputs', outputs)
   const name = `dense(${inputs}→${outputs})`
@@ -48,6 +49,8 @@ export const dense = <const I extends number, const O extends number>(
   return {
     kind: 'dense',
     name,
+    inShape: [inputs],
+    outShape: [outputs],
     init: (key) => ({ w: uniform(key, [inputs, outputs], -bound, bound, dtype), b: zeros([outputs], dtype) }),
     initState: () => undefined,
     apply: <B extends number>(params: DenseParams<I, O>, x: Tensor<[B, I]>) => {
@@ -62,5 +65,5 @@ export const dense = <const I extends number, const O extends number>(
       }
       return [y, back] as const
     },
-  } as Layer<I, O, DenseParams<I, O>>
+  } as Layer<[I], [O], DenseParams<I, O>>
 }

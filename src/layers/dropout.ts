@@ -5,6 +5,7 @@ import { ValueError } from '../shape/ValueError.js'
 import { alloc, type DType, type Tensor } from '../tensor/Tensor.js'
 import type { Activation } from './activation.js'
 import type { Context, NoParams } from './Layer.js'
+import { shapePreserving } from './shapePreserving.js'
 
 const checkP = (op: string, p: number): void => {
   if (!(p >= 0 && p < 1)) throw new ValueError(op, `p must be in [0, 1), got ${p}`)
@@ -47,13 +48,13 @@ export const dropoutMask = <const S extends Shape>(key: Key, shape: S, p: number
 export const dropout = (p = 0.5): Activation => {
   checkP('dropout', p)
   const name = `dropout(${p})`
-  return {
-    kind: 'activation',
+  return shapePreserving({
+    kind: 'activation' as const,
     name,
     init: () => ({}),
     initState: () => undefined,
-    apply: <B extends number, W extends number>(_: NoParams, x: Tensor<[B, W]>, ctx: Context<undefined> = {}) => {
-      if (ctx.training !== true) return [x, (dy: Tensor<[B, W]>) => [{}, dy] as const] as const
+    apply: <B extends number, S extends Shape>(_: NoParams, x: Tensor<[B, ...S]>, ctx: Context<undefined> = {}) => {
+      if (ctx.training !== true) return [x, (dy: Tensor<[B, ...S]>) => [{}, dy] as const] as const
       if (ctx.key === undefined) throw new ValueError('dropout', 'training mode needs ctx.key')
       const m = dropoutMask(ctx.key, x.shape, p, x.dtype).data
       const s = 1 / (1 - p)
@@ -61,12 +62,12 @@ export const dropout = (p = 0.5): Activation => {
       for (let i = 0; i < m.length; i++) m[i] = m[i]! * s
       const y = alloc(x.dtype, m.length), xd = x.data
       for (let i = 0; i < m.length; i++) y[i] = xd[i]! * m[i]!
-      const back = (dy: Tensor<[B, W]>) => {
+      const back = (dy: Tensor<[B, ...S]>) => {
         const dx = alloc(dy.dtype, m.length), d = dy.data
         for (let i = 0; i < m.length; i++) dx[i] = d[i]! * m[i]!
-        return [{}, { shape: dy.shape, dtype: dy.dtype, data: dx } as Tensor<[B, W]>] as const
+        return [{}, { shape: dy.shape, dtype: dy.dtype, data: dx } as Tensor<[B, ...S]>] as const
       }
-      return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, W]>, back] as const
+      return [{ shape: x.shape, dtype: x.dtype, data: y } as Tensor<[B, ...S]>, back] as const
     },
-  }
+  })
 }

@@ -8,7 +8,7 @@ import { checkFinite } from './checkFinite.js'
 /**
  * Softmax followed by the negative log-likelihood of the true class, fused for stability:
  * `ℓ = −log f(a)_y = logΣexp(a) − a_y`, averaged over the batch. Takes logits `a: [B, C]` and
- * integer labels `y: Labels<B>`. The gradient at the pre-activation is `−(e(y) − f(a)) / B`.
+ * integer labels `y: Labels<B, C>` (the class counts must agree). The gradient at the pre-activation is `−(e(y) − f(a)) / B`.
  *
  * NOTE: computed as `log Σ exp(a − max a) + max a − a_y`, so a logit of 1000 gives a finite loss.
  *
@@ -19,12 +19,13 @@ import { checkFinite } from './checkFinite.js'
  */
 export const softmaxCrossEntropy = <B extends number, C extends number>(
   logits: Tensor<[B, C]>,
-  y: Labels<NoInfer<B>>,
+  y: Labels<NoInfer<B>, NoInfer<C>>,
 ): readonly [number, Tensor<[B, C]>] => {
   const op = 'softmaxCrossEntropy'
   if (logits.shape.length !== 2) throw new ShapeError(op, `logits has shape ${showShape(logits.shape)} but [B,C] was expected`)
   const [b, c] = logits.shape
   if (y.shape[0] !== b) throw new ShapeError(op, `logits has shape ${showShape(logits.shape)} but labels has shape ${showShape(y.shape)}`)
+  if (y.numClasses !== c) throw new ShapeError(op, `labels have ${y.numClasses} classes but logits has shape ${showShape(logits.shape)} (${c} classes)`)
   checkFinite(op, 'logits', logits)
   const a = logits.data
   const f = alloc(logits.dtype, a.length)

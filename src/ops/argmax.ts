@@ -1,13 +1,13 @@
 import { assertRank } from '../internal/assert.js'
 import type { Tensor } from '../tensor/Tensor.js'
-import type { Labels } from '../tensor/Labels.js'
+import { labelsFromStorage, type Labels } from '../tensor/Labels.js'
 
 /**
- * The index of the largest entry of each row: `[B, C] → Labels<B>` (predicted classes).
+ * The index of the largest entry of each row: `[B, C] → Labels<B, C>` (predicted classes).
  *
  * @category ops
  */
-export const argmax = <B extends number, C extends number>(x: Tensor<[B, C]>): Labels<B> => {
+export const argmax = <B extends number, C extends number>(x: Tensor<[B, C]>): Labels<B, C> => {
   assertRank('argmax', x, 2)
   const [r, c] = x.shape
   const d = x.data
@@ -18,5 +18,5 @@ export const argmax = <B extends number, C extends number>(x: Tensor<[B, C]>): L
     for (let j = 1; j < c; j++) if (d[i * c + j]! > bv) (bv = d[i * c + j]!), (best = j)
     out[i] = best
   }
-  return { shape: [r], data: out }
+  return labelsFromStorage(out, c)
 }

@@ -2,7 +2,8 @@ import type { Layer } from '../layers/Layer.js'
 import type { Loss, TargetOf } from '../losses/Loss.js'
 import { argmax } from '../ops/argmax.js'
 import { sliceRows } from '../ops/sliceRows.js'
-import { isLabels, type Labels } from '../tensor/Labels.js'
+import { isLabels, labelsFromStorage, type Labels } from '../tensor/Labels.js'
+import type { Shape } from '../shape/Shape.js'
 import type { Tensor } from '../tensor/Tensor.js'
 import type { Batch } from './trainStep.js'
 
@@ -15,8 +16,8 @@ export interface Evaluation {
 }
 
 const sliceTargets = <Y>(y: Y, start: number, end: number): Y => {
-  if (isLabels(y)) return { shape: [end - start], data: y.data.subarray(start, end) } as Y
-  return sliceRows(y as Tensor<[number, number]>, start, end) as Y
+  if (isLabels(y)) return labelsFromStorage(y.data.subarray(start, end), y.numClasses) as Y
+  return sliceRows(y as Tensor<[number, ...number[]]>, start, end) as Y
 }
 
 /**
@@ -25,11 +26,11 @@ const sliceTargets = <Y>(y: Y, start: number, end: number): Y => {
  *
  * @category train
  */
-export const evaluate = <I extends number, O extends number, P, St, L extends Loss>(
-  net: Layer<I, O, P, St>,
+export const evaluate = <In extends Shape, Out extends Shape, P, St, L extends Loss>(
+  net: Layer<In, Out, P, St>,
   loss: L,
   params: P,
-  data: Batch<number, I, TargetOf<L, number, O>>,
+  data: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
   netState?: St,
   chunk = 1024,
 ): Evaluation => {
@@ -44,7 +45,7 @@ export const evaluate = <I extends number, O extends number, P, St, L extends Lo
     const [yHat] = net.apply(params, x, netState === undefined ? {} : { state: netState })
     total += (loss as (a: unknown, b: unknown) => readonly [number, unknown])(yHat, y)[0] * (e - s)
     if (labels) {
-      const predicted = argmax(yHat).data
+      const predicted = argmax(yHat as unknown as Tensor<[number, number]>).data
       const t = (y as Labels).data
       for (let i = 0; i < predicted.length; i++) if (predicted[i] !== t[i]) wrong++
     }

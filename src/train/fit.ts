@@ -6,6 +6,7 @@ import { ValueError } from '../shape/ValueError.js'
 import { minibatches } from '../data/minibatches.js'
 import { evaluate, type Evaluation } from './evaluate.js'
 import { trainStep, type Batch } from './trainStep.js'
+import type { Shape } from '../shape/Shape.js'
 
 /** One line of the training history. @category train */
 export interface EpochRecord {
@@ -43,8 +44,8 @@ export interface TrainState<P, S, St> {
 }
 
 /** The configuration of {@link fit}: static, never touched by tree utilities. @category train */
-export interface FitConfig<I extends number, O extends number, P, St, L extends Loss, S> {
-  readonly net: Layer<I, O, P, St>
+export interface FitConfig<In extends Shape, Out extends Shape, P, St, L extends Loss, S> {
+  readonly net: Layer<In, Out, P, St>
   readonly loss: L
   readonly optimizer: GradientTransformation<S>
   readonly batchSize: number
@@ -68,8 +69,8 @@ export const score = (e: Evaluation): number => (Number.isNaN(e.error) ? e.loss 
  *
  * @category train
  */
-export const initTrain = <I extends number, O extends number, P, St, L extends Loss, S>(
-  config: FitConfig<I, O, P, St, L, S>,
+export const initTrain = <In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
+  config: FitConfig<In, Out, P, St, L, S>,
   params: P = config.net.init(fold(config.key, 0x7fffffff)),
 ): TrainState<P, S, St> => {
   const netState = config.net.initState()
@@ -86,16 +87,16 @@ export const initTrain = <I extends number, O extends number, P, St, L extends L
  *
  * @category train
  */
-export const trainEpoch = <I extends number, O extends number, P, St, L extends Loss, S>(
-  config: FitConfig<I, O, P, St, L, S>,
-  train: Batch<number, I, TargetOf<L, number, O>>,
-  validation: Batch<number, I, TargetOf<L, number, O>>,
+export const trainEpoch = <In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
+  config: FitConfig<In, Out, P, St, L, S>,
+  train: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
+  validation: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
 ) => {
   const stepFn = trainStep(config.net, config.loss, config.optimizer)
   return (state: TrainState<P, S, St>): TrainState<P, S, St> => {
     const epochKey = fold(config.key, state.epoch)
     const [shuffleKey, stepKey] = [fold(epochKey, 0), fold(epochKey, 1)]
-    const batches = minibatches(shuffleKey, train as never, config.batchSize) as unknown as readonly Batch<number, I, TargetOf<L, number, O>>[]
+    const batches = minibatches(shuffleKey, train as never, config.batchSize) as unknown as readonly Batch<number, In, TargetOf<L, number, Out>>[]
     const start = { step: { params: state.params, opt: state.opt, netState: state.netState }, lossSum: 0, n: 0 }
     const end = batches.reduce((acc, batch, i) => {
       const [step, loss] = stepFn(acc.step, batch, fold(stepKey, i), state.rateFactor)
@@ -137,10 +138,10 @@ export const trainEpoch = <I extends number, O extends number, P, St, L extends 
  * const { params } = state.best
  * @category train
  */
-export const fit = <I extends number, O extends number, P, St, L extends Loss, S>(
-  config: FitConfig<I, O, P, St, L, S>,
-  train: Batch<number, I, TargetOf<L, number, O>>,
-  validation: Batch<number, I, TargetOf<L, number, O>>,
+export const fit = <In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
+  config: FitConfig<In, Out, P, St, L, S>,
+  train: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
+  validation: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
   from: TrainState<P, S, St> = initTrain(config),
 ): TrainState<P, S, St> => {
   if (!(Number.isInteger(config.epochs) && config.epochs >= 0)) throw new ValueError('fit', `epochs must be a non-negative integer, got ${config.epochs}`)

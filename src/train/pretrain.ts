@@ -1,4 +1,5 @@
 import type { Sequential } from '../compose/sequential.js'
+import type { Shape } from '../shape/Shape.js'
 import { regressionSet } from '../data/Dataset.js'
 import { minibatches } from '../data/minibatches.js'
 import { sigmoid } from '../layers/activation.js'
@@ -55,11 +56,6 @@ export interface PretrainConfig<S> {
 }
 
 /** Dense layers are recognised by their params, `{ w: [I, H], b: [H] }` (the layer itself is static config). */
-const isDense = (p: unknown): p is DenseParams<number, number> =>
-  typeof p === 'object' && p !== null && Object.keys(p).length === 2 &&
-  isTensor((p as DenseParams<number, number>).w) && (p as DenseParams<number, number>).w.shape.length === 2 &&
-  isTensor((p as DenseParams<number, number>).b) && (p as DenseParams<number, number>).b.shape.length === 1
-
 const checkCount = (name: string, v: number, min: number) => {
   if (!Number.isInteger(v) || v < min) throw new ValueError('pretrain', `${name} must be an integer ≥ ${min}, got ${v}`)
 }
@@ -135,13 +131,13 @@ const trainModule = <S>(config: PretrainConfig<S>, layer: number, index: number,
  * const tuned = fit(config, train, validation, initTrain(config, params)).best.params
  * @category train
  */
-export const pretrain = <I extends number, O extends number, Ps extends readonly unknown[], Ss extends readonly unknown[], S>(
-  net: Sequential<I, O, Ps, Ss>,
+export const pretrain = <I extends number, O extends Shape, Ps extends readonly unknown[], Ss extends readonly unknown[], S>(
+  net: Sequential<[I], O, Ps, Ss>,
   x: Tensor<[number, NoInfer<I>]>,
   config: PretrainConfig<S>,
 ): Ps => {
   const params = [...net.init(fold(config.key, 0))] as unknown[]
-  const input = isDense(params[0]) ? params[0].w.shape[0] : NaN
+  const input = net.layers[0]?.kind === 'dense' ? net.inShape[0] : NaN
   if (x.shape.length !== 2 || x.shape[1] !== input)
     throw new ShapeError('pretrain', `x has shape ${showShape(x.shape)} but [N,${input}] was expected for ${net.layers[0]?.name ?? 'the network'}`)
   checkCount('epochs', config.epochs, 0)
@@ -149,7 +145,7 @@ export const pretrain = <I extends number, O extends number, Ps extends readonly
   checkCount('k', config.k ?? 1, 1)
   const p = config.corruption ?? 0
   if (!(p >= 0 && p < 1)) throw new ValueError('pretrain', `corruption must be in [0, 1), got ${p}`)
-  const denseAt = params.flatMap((p, i) => (isDense(p) ? [i] : []))
+  const denseAt = net.layers.flatMap((l, i) => (l.kind === 'dense' ? [i] : []))
   let h: Tensor<[number, number]> = x
   denseAt.slice(0, -1).forEach((index, l) => {
     const encoder = trainModule(config, l + 1, index, h, params[index] as DenseParams<number, number>)

@@ -5,11 +5,12 @@ import type { GradientTransformation } from '../optim/GradientTransformation.js'
 import { applyUpdates } from '../optim/applyUpdates.js'
 import { scaleLeaves } from '../optim/leafwise.js'
 import type { Key } from '../random/Key.js'
+import type { Shape } from '../shape/Shape.js'
 import type { Tensor } from '../tensor/Tensor.js'
 
-/** A minibatch: inputs `x: [B, I]` and the loss's targets. @category train */
-export interface Batch<B extends number, I extends number, Y> {
-  readonly x: Tensor<[B, I]>
+/** A minibatch (or a whole data set): inputs `x: [B, ...In]` and the loss's targets. @category train */
+export interface Batch<B extends number, In extends Shape, Y> {
+  readonly x: Tensor<[B, ...In]>
   readonly y: Y
 }
 
@@ -30,15 +31,15 @@ export interface StepState<P, S, St> {
  * const [next, loss] = stepFn(state, { x, y }, key(0))
  * @category train
  */
-export const trainStep = <I extends number, O extends number, P, St, L extends Loss, S>(
-  net: Layer<I, O, P, St>,
+export const trainStep = <In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
+  net: Layer<In, Out, P, St>,
   loss: L,
   optimizer: GradientTransformation<S>,
 ) => {
   const lossAndGrad = valueAndGrad(net, loss)
   return <B extends number>(
     state: StepState<P, S, St>,
-    batch: Batch<B, I, TargetOf<L, NoInfer<B>, O>>,
+    batch: Batch<B, NoInfer<In>, TargetOf<L, NoInfer<B>, NoInfer<Out>>>,
     key: Key,
     rateFactor = 1,
   ): readonly [StepState<P, S, St>, number] => {

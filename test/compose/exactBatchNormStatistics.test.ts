@@ -73,7 +73,7 @@ describe('exactBatchNormStatistics', () => {
       state = small.apply(p, rows(train, idx), { training: true, state })[2]!
     }
     const exact = exactBatchNormStatistics(small, p, train)[2]
-    const input = tanh.apply({}, small.layers[0]!.apply(p[0], train)[0])[0]
+    const input = tanh.apply({}, small.layers[0]!.apply(p[0], train)[0] as Tensor<[number, number]>)[0]
     const { variance, m4 } = moments(input)
     const ema = Math.sqrt((1 - beta) / (1 + beta))
     for (let j = 0; j < 4; j++) {

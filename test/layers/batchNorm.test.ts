@@ -85,7 +85,7 @@ describe('batchNorm: training mode', () => {
     expect(() => bn.apply(params, one, { training: true })).toThrow(ValueError)
     expect(() => bn.apply(params, one, { training: true })).toThrow('batchNorm(3): training mode needs a batch of at least 2 to estimate a variance, but x has shape [1,3]')
     expect(bn.apply(params, one)[0].shape).toEqual([1, 3])
-    expect(() => bn.apply(params, normal(key(0), [4, 2], 0, 1, f64) as never)).toThrow('batchNorm(3): x has shape [4,2] but [B,3] was expected')
+    expect(() => bn.apply(params, normal(key(0), [4, 2], 0, 1, f64) as never)).toThrow('batchNorm(3): x has shape [4,2] but [B,...,3] was expected')
   })
 })
 

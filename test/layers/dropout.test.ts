@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
-import { andThen, astype, dense, dropout, dropoutMask, fold, key, mapTree, normal, ValueError } from '../../src/index.js'
+import { andThen, astype, dense, dropout, dropoutMask, fold, input, key, mapTree, normal, ValueError } from '../../src/index.js'
 import { checkLayer } from '../util/checkLayer.js'
 
 const x = normal(key(1), [3, 5], 0, 1, 'float64')
@@ -66,11 +66,11 @@ describe('dropout', () => {
     const ratio = Math.sqrt(p / (1 - p) / n)
     evalOut.forEach((v, i) => expect(Math.abs(sum[i]! / n - v)).toBeLessThan(5 * ratio * Math.abs(v) + 1e-12))
     // Dropout on the inputs of the linear layer: the mean over masks is the eval output too.
-    const before = pipe(dropout(p), andThen(lin))
-    const evalIn = before.apply([{}, params], x)[0].data
+    const before = pipe(input([5]), andThen(dropout(p)), andThen(lin))
+    const evalIn = before.apply([{}, {}, params], x)[0].data
     const sum2 = new Float64Array(evalIn.length), sq = new Float64Array(evalIn.length)
     for (let s = 0; s < n; s++) {
-      const y = before.apply([{}, params], x, { training: true, key: fold(key(13), s) })[0].data
+      const y = before.apply([{}, {}, params], x, { training: true, key: fold(key(13), s) })[0].data
       for (let i = 0; i < y.length; i++) (sum2[i] = sum2[i]! + y[i]!), (sq[i] = sq[i]! + y[i]! * y[i]!)
     }
     evalIn.forEach((v, i) => {

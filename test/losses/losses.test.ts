@@ -46,7 +46,7 @@ describe('softmaxCrossEntropy', () => {
   })
   it('rejects labels out of range, a batch mismatch, and NaN logits with clear errors', () => {
     const x = tensor([2, 3], [0, 0, 0, 0, 0, 0])
-    expect(() => softmaxCrossEntropy(x, { shape: [2], data: Int32Array.from([0, 3]) })).toThrow('softmaxCrossEntropy: label 1 is 3 but logits has 3 classes')
+    expect(() => softmaxCrossEntropy(x, { shape: [2], numClasses: 3, data: Int32Array.from([0, 3]) })).toThrow('softmaxCrossEntropy: label 1 is 3 but logits has 3 classes')
     expect(() => softmaxCrossEntropy(x, labels([0], 3) as never)).toThrow(ShapeError)
     expect(() => softmaxCrossEntropy(tensor([1, 2], [NaN, 0]), labels([0], 2))).toThrow(ValueError)
     expect(() => softmaxCrossEntropy(tensor([1, 2], [NaN, 0]), labels([0], 2))).toThrow('softmaxCrossEntropy: logits has NaN at flat index 0')
