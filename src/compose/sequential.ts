@@ -1,5 +1,5 @@
 import { fold, type Key } from '../random/Key.js'
-import { sameShape, type Expect, type Shape, type ShapeMismatch } from '../shape/Shape.js'
+import { sameShape, type Expect, type Shape, type ShapeMismatch, type Writable } from '../shape/Shape.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import type { Tensor } from '../tensor/Tensor.js'
 import type { AnyLayer, AnyLayerFn, CallShapeFn, Context, InOf, Layer, LayerFn, OutOf, ParamsOf, ShapeFn, StateOf } from '../layers/Layer.js'
@@ -143,7 +143,7 @@ export interface Input<S extends Shape> extends Layer<S, S, Record<string, never
  * const net = pipe(input([28, 28, 1]), andThen(conv2d(5, 6)), andThen(relu))   // [B, 28, 28, 1] → [B, 24, 24, 6]
  * @category compose
  */
-export const input = <const S extends Shape>(shape: S): Input<S> => {
+export const input = <const S extends Shape>(shape: S): Input<Writable<S>> => {
   if (shape.some((d) => !Number.isInteger(d) || d < 1)) throw new ShapeError('input', `shape ${showShape(shape)} must have positive integer dimensions`)
   const name = `input(${showShape(shape)})`
   return {
@@ -153,10 +153,10 @@ export const input = <const S extends Shape>(shape: S): Input<S> => {
     outShape: shape,
     init: () => ({}),
     initState: () => undefined,
-    apply: <B extends number>(_: Record<string, never>, x: Tensor<[B, ...S]>) => {
+    apply: <B extends number>(_: Record<string, never>, x: Tensor<[B, ...Writable<S>]>) => {
       if (x.shape.length !== shape.length + 1 || !sameShape(x.shape.slice(1), shape))
         throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${shape.join(',')}] was expected`)
-      return [x, (dy: Tensor<[B, ...S]>) => [{}, dy] as const] as const
+      return [x, (dy: Tensor<[B, ...Writable<S>]>) => [{}, dy] as const] as const
     },
-  }
+  } as Input<Writable<S>>
 }

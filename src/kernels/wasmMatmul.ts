@@ -2,13 +2,18 @@ import { decodeBase64 } from '../internal/base64.js';
 import type { Layout } from './layout.js';
 import { wasmBase64 } from './wasmBinary.js';
 
-/** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts). */
-interface KernelExports {
+/** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
+export interface KernelExports {
   memory: WebAssembly.Memory;
   matmul(layout: number, a: number, b: number, c: number,
          m: number, k: number, n: number, scratch: number): void;
   scratchBytes(): number;
   heapBase(): number;
+  im2col(x: number, cols: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
+         sh: number, sw: number, oh: number, ow: number, padTop: number, padLeft: number): void;
+  col2im(dcols: number, dx: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
+         sh: number, sw: number, oh: number, ow: number, padTop: number, padLeft: number): void;
+  addBias(c: number, bias: number, m: number, n: number): void;
 }
 
 const LAYOUT_CODE: Record<Layout, number> = { nn: 0, tn: 1, nt: 2 };
@@ -21,8 +26,8 @@ let kernel: KernelExports | null | undefined;
 function instance(): KernelExports | null {
   if (kernel !== undefined) return kernel;
   try {
-    // Synchronous compile: the module is ~2 KB, below browsers' 4 KB
-    // main-thread limit for sync compilation.
+    // Synchronous compile: the module is ~3.5 KB, below browsers' 4 KB
+    // main-thread limit for sync compilation (keep it there).
     const module = new WebAssembly.Module(decodeBase64(wasmBase64));
     kernel = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
   } catch {
@@ -37,6 +42,33 @@ export function wasmAvailable(): boolean {
 }
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
+
+/** A view of the kernel module for sibling wrappers (wasmConv2d.ts); see {@link wasmWorkspace}. */
+export interface Workspace {
+  readonly exports: KernelExports;
+  /** Pointer to the GEMM scratch area, for `exports.matmul`. */
+  readonly scratch: number;
+  /** First free byte (64-aligned) after the scratch area: lay buffers out from here. */
+  readonly base: number;
+}
+
+/**
+ * The kernel module with at least `bytes` bytes free from `base`, growing the
+ * memory if needed (re-read `exports.memory.buffer` afterwards: growing
+ * detaches it). Null if wasm/SIMD is unavailable. Calls are synchronous and
+ * every wrapper lays its buffers out from `base` anew, so they never overlap
+ * in time.
+ */
+export function wasmWorkspace(bytes: number): Workspace | null {
+  const w = instance();
+  if (w === null) return null;
+  const scratch = align(w.heapBase());
+  const base = align(scratch + w.scratchBytes());
+  const have = w.memory.buffer.byteLength;
+  if (base + bytes > have) w.memory.grow(Math.ceil((base + bytes - have) / PAGE));
+  return { exports: w, scratch, base };
+}
+
 const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
 
 /**

@@ -29,5 +29,14 @@ describe('TypeScript 7 rejects shape mismatches', () => {
   it('the input width of a network', () => expect(at('input')).toContain("Type '100' is not assignable to type '784'"))
   it('a bias of the wrong width', () => expect(at('bias')).toContain("Type '5' is not assignable to type '3'"))
   it('labels of another batch size', () => expect(at('label')).toContain("Type '2' is not assignable to type '8'"))
-  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(5))
+  it.each([
+    ['flatten', 'expects [255] but gets [256]'],
+    ['channels', 'conv2d expects 1 channels but gets [28,28,3]'],
+    ['reshape', 'reshape to [4,64] needs 256 elements but gets [4,4,15] with 240'],
+    ['classes', "Type '5' is not assignable to type '10'"],
+  ])('a CNN mismatch (%s) names both shapes in at most 5 lines', (tag, message) => {
+    expect(at(tag)).toContain(message)
+    expect(at(tag).split('\n').length).toBeLessThanOrEqual(5)
+  })
+  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(9))
 })
