@@ -38,5 +38,11 @@ describe('TypeScript 7 rejects shape mismatches', () => {
     expect(at(tag)).toContain(message)
     expect(at(tag).split('\n').length).toBeLessThanOrEqual(5)
   })
-  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(9))
+  it('wrong training targets, on the data argument', () => {
+    const line = lines.findIndex((l) => l.endsWith('// @blame'))
+    const column = lines[line]!.indexOf('{ x: zeros([8, 784]), y: zeros([8, 9]) }') + 1
+    expect(at('blame')).toContain(`mismatches.ts(${line + 1},`)
+    expect(Number(/mismatches\.ts\(\d+,(\d+)\)/.exec(at('blame'))?.[1])).toBeGreaterThanOrEqual(column)
+  })
+  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(10))
 })
