@@ -102,9 +102,13 @@ export const conv2d = <const K extends number, const F extends number, const S e
     const outShape = [g.oh, g.ow, filters]
     const bound = Math.sqrt(6 / (kernel * kernel * (c + filters)))
     type P4 = Conv2dParams<number, number, number>
-    const layer: Layer<Shape, Shape, P4> = {
+    // NOTE: the bound layer keeps its window (kernel, stride, padding) for tools such as toOnnx.
+    const layer: Layer<Shape, Shape, P4> & { readonly kernel: number; readonly stride: number; readonly padding: Padding } = {
       kind: op,
       name,
+      kernel,
+      stride,
+      padding,
       inShape,
       outShape,
       init: (key) => ({ w: uniform(key, [kernel, kernel, c, filters], -bound, bound, dtype), b: zeros([filters], dtype) }),

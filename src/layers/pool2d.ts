@@ -43,9 +43,13 @@ const pool = (kind: 'maxPool2d' | 'avgPool2d', kernel: number, options: Pool2dOp
     if (inShape.length !== 3) throw new ShapeError(name, `expects [H,W,C] but gets ${showShape(inShape)}`)
     const [h, w, c] = inShape as readonly [number, number, number]
     const g = convGeometry(h, w, kernel, kernel, stride, stride, padding, name)
-    const layer: Layer<Shape, Shape, NoParams> = {
+    // NOTE: the bound layer keeps its window (kernel, stride, padding) for tools such as toOnnx.
+    const layer: Layer<Shape, Shape, NoParams> & { readonly kernel: number; readonly stride: number; readonly padding: Padding } = {
       kind,
       name,
+      kernel,
+      stride,
+      padding,
       inShape,
       outShape: [g.oh, g.ow, c],
       init: () => ({}),

@@ -23,6 +23,14 @@ export const floatInitializer = (name: string, dims: readonly number[], values: 
   return { name, dims: [...dims], dataType: onnx.TensorProto.DataType.FLOAT, rawData: bytes }
 }
 
+/** An int64 initializer `name` of the given dims (e.g. the target shape of a Reshape), as little-endian `raw_data`. */
+export const int64Initializer = (name: string, dims: readonly number[], values: readonly number[]): Onnx.ITensorProto => {
+  const bytes = new Uint8Array(values.length * 8)
+  const view = new DataView(bytes.buffer)
+  for (let i = 0; i < values.length; i++) view.setBigInt64(i * 8, BigInt(values[i]!), true)
+  return { name, dims: [...dims], dataType: onnx.TensorProto.DataType.INT64, rawData: bytes }
+}
+
 const attribute = (name: string, v: AttributeValue): Onnx.IAttributeProto => {
   const A = onnx.AttributeProto.AttributeType
   if (typeof v === 'number') return { name, type: A.INT, i: v }

@@ -2,7 +2,7 @@ import type { AnyLayer, ParamsOf, StateOf } from '../layers/Layer.js'
 import { sameShape, type Shape } from '../shape/Shape.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
-import { exporters } from './exporters.js'
+import { exporters, toNchw, toNhwc } from './exporters.js'
 import { batchedFloat, onnx, type Onnx } from './proto.js'
 
 /** Options of {@link toOnnx}. */
@@ -51,18 +51,58 @@ const entries = (net: AnyLayer, params: unknown, state: unknown): Entry[] => {
   return (layers as readonly AnyLayer[]).flatMap((l, i) => entries(l, ps[i], ss?.[i]))
 }
 
+const isTranspose = (n: Onnx.INodeProto, perm: readonly number[]): boolean => {
+  if (n.opType !== 'Transpose') return false
+  const p = n.attribute?.find((x) => x.name === 'perm')?.ints?.map(Number)
+  return p !== undefined && p.length === perm.length && p.every((d, i) => d === perm[i])
+}
+
+/**
+ * Drops each Transpose NHWC→NCHW that reads a Transpose NCHW→NHWC (what adjacent spatial layers
+ * leave between them, e.g. conv2d then maxPool2d): its readers read the NCHW tensor instead, and
+ * the first Transpose goes too when nothing else reads it. `nodes` are in topological order.
+ */
+const elideTransposePairs = (nodes: readonly Onnx.INodeProto[], outputName: string): Onnx.INodeProto[] => {
+  const readers = new Map<string, number>([[outputName, 1]])
+  for (const n of nodes) for (const i of n.input ?? []) readers.set(i, (readers.get(i) ?? 0) + 1)
+  const producer = new Map<string, Onnx.INodeProto>()
+  const renamed = new Map<string, string>()
+  const dropped = new Set<Onnx.INodeProto>()
+  const kept: Onnx.INodeProto[] = []
+  for (const n of nodes) {
+    const inputs = (n.input ?? []).map((i) => renamed.get(i) ?? i)
+    const from = inputs.length === 1 ? producer.get(inputs[0]!) : undefined
+    const out = n.output?.length === 1 ? n.output[0]! : undefined
+    if (from !== undefined && out !== undefined && out !== outputName && isTranspose(n, toNchw) && isTranspose(from, toNhwc)) {
+      renamed.set(out, from.input![0]!)
+      const left = readers.get(inputs[0]!)! - 1
+      readers.set(inputs[0]!, left)
+      if (left === 0) dropped.add(from)
+      continue
+    }
+    const copy = { ...n, input: inputs }
+    kept.push(copy)
+    for (const o of n.output ?? []) producer.set(o, copy)
+  }
+  return kept.filter((n) => !dropped.has(n))
+}
+
 /**
  * Exports a network in eval mode as an ONNX model (a serialised `ModelProto`, IR 8+, opset 13+,
  * producer `tensorfold`), to run in onnxruntime, a browser or any ONNX runtime.
  *
  * - `net`: a layer or a composition of input, dense, linear/sigmoid/tanh/relu, softmax (over the
- *   last axis), dropout (the identity, as in eval mode) and batch-norm layers (the fixed affine map
- *   of eval mode, from the running statistics in `options.netState`).
+ *   last axis), dropout (the identity, as in eval mode), batch-norm layers (the fixed affine map
+ *   of eval mode, from the running statistics in `options.netState`), conv2d, maxPool2d,
+ *   avgPool2d (any stride, 'valid' or 'same'), flatten and reshape.
  * - graph input `options.inputName`: float32 `[batch, ...features]` with a symbolic `batch` axis;
- *   graph output `options.outputName`: float32 `[batch, ...outFeatures]`. The model computes
+ *   graph output `options.outputName`: float32 `[batch, ...outFeatures]`. Images stay in
+ *   tensorfold's NHWC layout at both ends (`[batch, H, W, C]`); conv2d and pooling transpose to
+ *   ONNX's NCHW and back inside the graph. The model computes
  *   `net.apply(params, x, { state: netState })` (eval mode) up to float32 rounding.
  * - Nodes and initializers are named after the layer index and kind: `l0_dense` reads `l0_dense.w`
- *   (`[I, O]`) and `l0_dense.b` (`[O]`). Weights are float32 (float64 params are rounded).
+ *   (`[I, O]`) and `l0_dense.b` (`[O]`); `l1_conv2d` reads `l1_conv2d.w` (`[F, C, K, K]`, permuted
+ *   from tensorfold's `[K, K, C, F]`). Weights are float32 (float64 params are rounded).
  *
  * Each layer `kind` has one exporter in a table (`src/onnx/exporters.ts`); new kinds plug in there.
  *
@@ -113,7 +153,8 @@ export const toOnnx = <L extends AnyLayer>(net: L, params: ParamsOf<L>, options:
   })
   if (inShape === undefined || shape === undefined)
     throw new ValueError('toOnnx', `no layer of ${net.name} fixes the input's feature shape: start the network with input(shape)`)
-  const written = [...initializers.map((t) => t.name), ...nodes.flatMap((n) => n.output ?? [])]
+  const graphNodes = elideTransposePairs(nodes, outputName)
+  const written = [...initializers.map((t) => t.name), ...graphNodes.flatMap((n) => n.output ?? [])]
   for (const [arg, n, times] of [['inputName', inputName, 0], ['outputName', outputName, 1]] as const)
     if (written.filter((w) => w === n).length !== times)
       throw new ValueError('toOnnx', `options.${arg} '${n}' is also the name of an internal tensor; choose another`)
@@ -125,7 +166,7 @@ export const toOnnx = <L extends AnyLayer>(net: L, params: ParamsOf<L>, options:
     opsetImport: [{ domain: '', version: opset }],
     graph: {
       name: 'tensorfold',
-      node: nodes,
+      node: graphNodes,
       initializer: initializers,
       input: [batchedFloat(inputName, inShape)],
       output: [batchedFloat(outputName, shape)],

@@ -1,39 +1,13 @@
 import { execFileSync } from 'node:child_process'
 import { build } from 'esbuild'
 import { pipe } from 'fp-ts/lib/function.js'
-import { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node'
-import onnxProto from 'onnx-proto'
-import type { onnx as Onnx } from 'onnx-proto'
 import { describe, expect, it } from 'vitest'
 import {
   activation, adam, andThen, autoencoder, batchNorm, dense, dropout, fit, key, linear, normal, input, relu, sigmoid, softmax,
   softmaxCrossEntropy, splitData, tanh, toOnnx, ShapeError, ValueError, type AnyLayer, type Tensor,
 } from '../../src/index.js'
 import { loadMnist } from '../../src/node/index.js'
-
-const { onnx } = onnxProto
-
-/** Runs an exported model in onnxruntime on `x: [B, ...features]` and returns its single output. */
-const runOrt = async (bytes: Uint8Array, x: Tensor, inputName = 'input', outputName = 'output') => {
-  const session = await InferenceSession.create(bytes)
-  const feed = { [inputName]: new OrtTensor('float32', Float32Array.from(x.data), [...x.shape]) }
-  const out = (await session.run(feed))[outputName]!
-  return { dims: [...out.dims], data: out.data as Float32Array }
-}
-
-const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-  expect(a.length).toBe(b.length)
-  let m = 0
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!))
-  return m
-}
-const maxAbs = (a: ArrayLike<number>): number => maxAbsDiff(a, new Float64Array(a.length))
-
-/** Decodes model bytes and the dims of a graph input/output: a symbolic dim as its name. */
-const decode = (bytes: Uint8Array) => onnx.ModelProto.decode(bytes)
-const graphOf = (bytes: Uint8Array) => decode(bytes).graph as Onnx.GraphProto
-const dimsOf = (v: { type?: { tensorType?: { shape?: { dim?: { dimParam?: string | null; dimValue?: unknown }[] | null } | null } | null } | null }) =>
-  (v.type?.tensorType?.shape?.dim ?? []).map((d) => (d.dimParam ? d.dimParam : Number(d.dimValue)))
+import { decode, dimsOf, graphOf, maxAbs, maxAbsDiff, onnx, runOrt, type Onnx } from './ort.js'
 
 describe('toOnnx: a 784-256-128-10 relu MLP', () => {
   const mnist = loadMnist()
