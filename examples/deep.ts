@@ -20,7 +20,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { pipe } from 'fp-ts/lib/function.js'
 import {
-  adam, andThen, batchNorm, dense, dropout, evaluate, exactBatchNormStatistics, fit, fold, initTrain, key, pretrain, sigmoid,
+  adam, andThen, batchNorm, chain, dense, dropout, evaluate, exactBatchNormStatistics, fit, fold, initTrain, key, pretrain, reduceOnPlateau, sigmoid,
   softmaxCrossEntropy, splitData, type Dataset, type EpochRecord, type Layer, type PretrainRecord, type TrainState,
 } from '../src/index.js'
 import { loadMnist } from '../src/node/index.js'
@@ -79,7 +79,9 @@ export const runDeep = (options: DeepOptions = {}): readonly DeepRow[] => {
   const { train, validation, test } = splitData(fold(k, 0), all, sizes)
   log(`digits: train ${train.x.shape[0]}, validation ${validation.x.shape[0]}, test ${test.x.shape[0]}; network 784-${hidden}-${hidden}-${hidden}-10, sigmoid`)
   const nets = networks(hidden, p)
-  const common = { loss: softmaxCrossEntropy, optimizer: adam(1e-3), batchSize: 64, epochs, key: fold(k, 1), patience: 4, plateau: { patience: 2 } }
+  const common = {
+    loss: softmaxCrossEntropy, optimizer: chain(adam(1e-3), reduceOnPlateau({ patience: 2 })), batchSize: 64, epochs, key: fold(k, 1), patience: 4,
+  }
   const rows: DeepRow[] = []
 
   /** Fits one network (from `params` if given), logs its epochs, draws its learning curve. */

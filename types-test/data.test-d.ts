@@ -1,8 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js'
-import { expectError, expectType } from 'tsd'
+import { expectAssignable, expectError, expectType } from 'tsd'
 import {
   dataset, decodeCheckpoint, decodeCsvRows, decodeJsonRows, fitNormalizer, key, labels, minibatches, normalize, regressionSet, shuffle, size,
-  splitData, take, zeros, type CheckpointError, type Dataset, type DecodeError, type NormalizerStats, type RegressionSet, type Tensor,
+  splitData, take, zeros, type CheckpointError, type Dataset, type DecodeError, type Minibatch, type NormalizerStats, type RegressionSet, type Tensor,
 } from '../src/index.js'
 
 declare const mnist: Dataset<number, 784>
@@ -10,8 +10,10 @@ declare const auto: RegressionSet<number, 784, 784>
 const k = key(0)
 
 // Batches, splits and gathers keep the kind and the feature width; the batch size becomes `number`.
-expectType<Dataset<number, 784>[]>(minibatches(k, mnist, 32))
-expectType<RegressionSet<number, 784, 784>[]>(minibatches(k, auto, 32))
+// Each minibatch also carries the dataset rows it holds (`rows`), for error messages.
+expectType<Minibatch<Dataset<number, 784>>[]>(minibatches(k, mnist, 32))
+expectType<RegressionSet<number, 784, 784> & { readonly rows: Int32Array }>(minibatches(k, auto, 32)[0]!)
+expectAssignable<Dataset<number, 784>[]>(minibatches(k, mnist, 32))
 const { train, validation, test } = splitData(k, mnist, { train: 8000, validation: 1000 })
 expectType<Dataset<number, 784, number>>(train)
 expectType<Dataset<number, 784, number>>(validation)

@@ -3,6 +3,7 @@ import { ValueError } from '../shape/ValueError.js'
 import { alloc, type Tensor } from '../tensor/Tensor.js'
 import { isLabels, labelsFromStorage, type Labels } from '../tensor/Labels.js'
 import type { Features, Shape } from '../shape/Shape.js'
+import { checkLabels, checkRows } from './checkRows.js'
 
 /**
  * A classification dataset: `N` examples with one integer class label in `0 … C−1` each.
@@ -49,21 +50,34 @@ export type WithSize<T extends AnyDataset, M extends number> =
   : never
 
 /**
- * A classification dataset from features `[N, D]` and labels `[N]`, checked to have the same `N`.
+ * A classification dataset from features `[N, ...D]` and labels `[N]`, checked once, here: the
+ * same `N` rows, finite features, and labels that are integers in `[0, numClasses)`. Errors say
+ * where in the data (rows and columns count from 0). Zero rows are allowed (an empty split).
  *
- * @throws ShapeError naming both shapes when the row counts differ.
+ * @throws ShapeError naming both shapes when the row counts differ; ValueError naming the row and
+ *   column (or for image features the coordinates) of a NaN or infinite feature, e.g.
+ *   `dataset: x has NaN at row 3, column 1; values must be finite numbers`, or the row of a label
+ *   out of range, e.g. `dataset: y has label 5 at row 2, outside [0, 3)`.
+ * @example
+ * const d = dataset(tensor([3, 2], [0, 0, 0, 1, 1, 0]), labels([0, 1, 1], 2))   // Dataset<3, [2], 2>
  * @category data
  */
 export const dataset = <N extends number, S extends Shape, C extends number>(x: Tensor<[N, ...S]>, y: Labels<NoInfer<N>, C>): Dataset<N, S, C> => {
   if (x.shape.length < 2 || y.shape.length !== 1 || y.shape[0] !== x.shape[0])
     throw new ShapeError('dataset', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
+  checkRows('dataset', 'x', x)
+  checkLabels('dataset', 'y', y)
   return { x, y } as unknown as Dataset<N, S, C>
 }
 
 /**
- * A regression dataset from features `[N, D]` and targets `[N, O]`, checked to have the same `N`.
+ * A regression dataset from features `[N, ...D]` and targets `[N, ...O]`, checked once, here: the
+ * same `N` rows, and finite features and targets (errors name the row and column).
  *
- * @throws ShapeError naming both shapes when the row counts differ.
+ * @throws ShapeError naming both shapes when the row counts differ; ValueError naming the row and
+ *   column of a NaN or infinite value, e.g. `regressionSet: y has Infinity at row 0, column 2; …`.
+ * @example
+ * const auto = regressionSet(x, x)   // an autoencoder's data: targets are the inputs
  * @category data
  */
 export const regressionSet = <N extends number, D extends Shape, O extends Shape>(
@@ -72,6 +86,8 @@ export const regressionSet = <N extends number, D extends Shape, O extends Shape
 ): RegressionSet<N, D, O> => {
   if (x.shape.length < 2 || y.shape.length < 2 || y.shape[0] !== x.shape[0])
     throw new ShapeError('regressionSet', `x has shape ${showShape(x.shape)} but y has shape ${showShape(y.shape)} (row counts differ)`)
+  checkRows('regressionSet', 'x', x)
+  if ((y as Tensor) !== x) checkRows('regressionSet', 'y', y)
   return { x, y } as unknown as RegressionSet<N, D, O>
 }
 

@@ -1,5 +1,5 @@
 import { ValueError } from '../shape/ValueError.js'
-import { leaves, mapTree } from '../tree/tree.js'
+import { leaves, mapTree, pathUnder, zipTree } from '../tree/tree.js'
 import type { Tensor } from '../tensor/Tensor.js'
 
 /** The finite-difference check of one param tensor. */
@@ -25,7 +25,8 @@ export interface GradCheckReport {
  * `f(params)` must return `[loss, grads]` (e.g. a partial application of `valueAndGrad`). Params
  * must be float64: float32 rounding swamps the differences.
  *
- * @throws ValueError when a param tensor is not float64.
+ * @throws ValueError naming the leaf (`params[0].w`) when a param tensor is not float64; ShapeError
+ *   naming the path when the gradient's structure or shapes differ from the params'.
  * @example
  * const report = gradCheck((p) => valueAndGrad(net, squaredError)(p, x, y), params64)
  * report.maxRelError < 1e-6
@@ -34,11 +35,13 @@ export interface GradCheckReport {
 export const gradCheck = <P>(f: (params: P) => readonly [number, P, ...unknown[]], params: P, eps = 1e-6): GradCheckReport => {
   const paramLeaves = leaves(params)
   for (const { path, tensor } of paramLeaves)
-    if (tensor.dtype !== 'float64') throw new ValueError('gradCheck', `params.${path} is ${tensor.dtype}; gradient checks need float64 params`)
-  const analytic = leaves(f(params)[1])
+    if (tensor.dtype !== 'float64') throw new ValueError('gradCheck', `${pathUnder('params', path)} is ${tensor.dtype}; gradient checks need float64 params`)
+  // The analytic gradient leaf by leaf, checked to have the params' structure and shapes.
+  const analytic: Tensor[] = []
+  zipTree([params, f(params)[1]], ([, g]) => (analytic.push(g!), g!), '', 'gradCheck')
   const tensors: TensorCheck[] = []
   paramLeaves.forEach(({ path }, li) => {
-    const a = analytic[li]!.tensor.data
+    const a = analytic[li]!.data
     // A private copy of this leaf whose entries are nudged in turn (nothing else sees it).
     let probe: Tensor | undefined
     const withProbe = mapTree(params, (t, p) => (p === path ? (probe = { ...t, data: Float64Array.from(t.data) }) : t))

@@ -11,8 +11,13 @@ import { showValue } from './codecs.js'
 /** The element types a checkpoint stores: tensor dtypes, and int32 for `Labels`. */
 export type RecordDType = 'float32' | 'float64' | 'int32'
 
-/** A tensor or labels leaf: `{ shape, data }` plus `dtype` for tensors. */
-export type ArrayLeaf = { readonly shape: readonly number[]; readonly dtype?: string; readonly data: Float32Array | Float64Array | Int32Array }
+/** A tensor or labels leaf: `{ shape, data }` plus `dtype` for tensors, `numClasses` for labels. */
+export type ArrayLeaf = {
+  readonly shape: readonly number[]
+  readonly dtype?: string
+  readonly numClasses?: number
+  readonly data: Float32Array | Float64Array | Int32Array
+}
 
 const NonNegativeInt = new t.Type<number, number, unknown>(
   'a non-negative integer',
@@ -21,14 +26,14 @@ const NonNegativeInt = new t.Type<number, number, unknown>(
   t.identity,
 )
 
-/** The JSON form of a tensor leaf. */
+/** The JSON form of a tensor leaf; labels (int32) also carry their `numClasses`. */
 export const TensorRecord = t.type({
   __tensor: t.literal(true),
   shape: t.array(NonNegativeInt),
   dtype: t.keyof({ float32: null, float64: null, int32: null }),
   data: t.string,
 })
-export type TensorRecord = t.TypeOf<typeof TensorRecord>
+export type TensorRecord = t.TypeOf<typeof TensorRecord> & { readonly numClasses?: number }
 
 const BYTES: Record<RecordDType, number> = { float32: 4, float64: 8, int32: 4 }
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1
@@ -65,7 +70,25 @@ export const encodeTensorRecord = (leaf: ArrayLeaf): TensorRecord => ({
   shape: [...leaf.shape],
   dtype: dtypeOf(leaf),
   data: encodeBase64(toBytes(leaf.data)),
+  ...(leaf.numClasses !== undefined && { numClasses: leaf.numClasses }),
 })
+
+/**
+ * Why a leaf's values cannot be in a checkpoint, or undefined: floats must be finite, labels
+ * integers in `[0, numClasses)` with `numClasses` a positive integer.
+ */
+export const leafValueProblem = (leaf: ArrayLeaf): string | undefined => {
+  const d = leaf.data
+  if (d instanceof Int32Array) {
+    const c = leaf.numClasses
+    if (c === undefined) return undefined
+    if (!Number.isSafeInteger(c) || c < 1) return `the labels have numClasses ${showValue(c)}, not a positive integer`
+    for (let i = 0; i < d.length; i++) if (d[i]! < 0 || d[i]! >= c) return `label ${i} is ${d[i]}, outside [0, ${c})`
+    return undefined
+  }
+  for (let i = 0; i < d.length; i++) if (!Number.isFinite(d[i]!)) return `the tensor has ${d[i]} at flat index ${i}; a checkpoint holds finite values`
+  return undefined
+}
 
 /** A `TensorRecord` read from a file, checked structurally and against its byte length. */
 export const decodeTensorRecord = (u: unknown): E.Either<string, ArrayLeaf> => {
@@ -85,5 +108,9 @@ export const decodeTensorRecord = (u: unknown): E.Either<string, ArrayLeaf> => {
   const need = numel(shape) * BYTES[dtype]
   if (bytes.length !== need) return E.left(`the data has ${bytes.length} bytes but shape ${showShape(shape)} ${dtype} needs ${need}`)
   const values = fromBytes(bytes, dtype)
-  return E.right(dtype === 'int32' ? { shape, data: values } : { shape, dtype, data: values })
+  if (dtype !== 'int32') return E.right({ shape, dtype, data: values })
+  const numClasses = (u as { numClasses?: unknown }).numClasses
+  if (numClasses === undefined) return E.right({ shape, data: values })
+  if (typeof numClasses !== 'number') return E.left(`the tensor record is malformed: numClasses is ${showValue(numClasses)}, not a positive integer`)
+  return E.right({ shape, numClasses, data: values })
 }

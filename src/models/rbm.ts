@@ -1,6 +1,7 @@
 import { assertWidth } from '../internal/assert.js'
 import { sigmoid } from '../layers/activation.js'
 import type { DenseParams } from '../layers/dense.js'
+import type { Context, Layer } from '../layers/Layer.js'
 import { addBias } from '../ops/addBias.js'
 import { affine } from '../ops/affine.js'
 import { matmulNT, matmulTN } from '../ops/matmul.js'
@@ -8,7 +9,7 @@ import { fold, split, type Key } from '../random/Key.js'
 import { normal, uniformAt } from '../random/sample.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
-import { alloc, zeros, type DType, type Tensor } from '../tensor/Tensor.js'
+import { alloc, zeros, zerosLike, type DType, type Tensor } from '../tensor/Tensor.js'
 
 /**
  * Params of `rbm(V, H)`: `w: [V, H]`, hidden biases `b: [H]`, visible biases `c: [V]`. The course's
@@ -56,6 +57,14 @@ export interface Rbm<V extends number, H extends number> {
   readonly reconstructionError: <B extends number>(params: RbmParams<V, H>, x: Tensor<[B, V]>) => number
   /** The hidden layer as the params of `dense(V, H)` (to be followed by `sigmoid`), for pre-training. */
   readonly encoderParams: (params: RbmParams<V, H>) => DenseParams<V, H>
+  /**
+   * The RBM as a layer that `fit` trains: forward is the mean-field reconstruction
+   * `p(x | h = p(h | x))` (`[B, V] → [B, V]`), and backward ignores `dy` and gives the CD-k
+   * gradient from the step's `ctx.key` (the layer contract's "gradient for the params", here the
+   * contrastive-divergence estimate of the log-likelihood gradient). With `squaredError` as the loss,
+   * `2 ×` the loss is the mean `‖x − x̂‖²` of {@link Rbm.reconstructionError}.
+   */
+  readonly layer: (k?: number) => Layer<[V], [V], RbmParams<V, H>>
 }
 
 /** Bernoulli samples with the given probabilities, from `key`. */
@@ -82,7 +91,7 @@ const sample = <S extends readonly number[]>(key: Key, probs: Tensor<S>): Tensor
  * @example
  * const m = rbm(784, 500)
  * const g = m.cdGradients(key(1), params, x)                    // RbmParams<784, 500>
- * const next = zipTree([params, g], ([p, d]) => sub(p, scale(d, 0.1))) // θ − α·g, or any optimizer's update
+ * const next = zipTree([params, g], ([p, d]) => sub(p!, scale(d!, 0.1))) // θ − α·g, or any optimizer's update
  * @category models
  */
 export const rbm = <const V extends number, const H extends number>(visible: V, hidden: H, options: RbmOptions = {}): Rbm<V, H> => {
@@ -134,12 +143,21 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
     for (let i = 0, k = 0; i < n; i++) for (let j = 0; j < m; j++, k++) o[j] = o[j]! + (a.data[k]! - b.data[k]!) / n
     return { shape: [m], dtype: a.dtype, data: o }
   }
+  const init = (key: Key): P => ({ w: normal(key, [visible, hidden], 0, 0.01, dtype), b: zeros([hidden], dtype), c: zeros([visible], dtype) }) as P
+  const cdGradients = <B extends number>(key: Key, params: P, x: Tensor<[B, V]>, k: number): P => {
+    if (!Number.isInteger(k) || k < 1) throw new ValueError(`${name}.cdGradients`, `k must be a positive integer, got ${k}`)
+    const n = x.shape[0], h0 = hiddenProbs(params, x)
+    let xk: Tensor<[B, V]> = x
+    for (let t = 0; t < k; t++) xk = gibbsStep(fold(key, t), params, xk).x
+    const hk = hiddenProbs(params, xk)
+    return { w: mean(matmulTN(xk, hk), matmulTN(x, h0), n), b: colMeanDiff(hk, h0), c: colMeanDiff(xk, x) } as P
+  }
   return {
     kind: 'rbm',
     name,
     visible,
     hidden,
-    init: (key) => ({ w: normal(key, [visible, hidden], 0, 0.01, dtype), b: zeros([hidden], dtype), c: zeros([visible], dtype) }),
+    init,
     energy: <B extends number>(params: P, x: Tensor<[B, V]>, h: Tensor<[NoInfer<B>, H]>) => {
       checkV('energy', x)
       checkX('energy', 'h', h, hidden, true)
@@ -153,15 +171,7 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
     hiddenProbs: (params, x) => (checkV('hiddenProbs', x), hiddenProbs(params, x)),
     visibleProbs: (params, h) => (checkX('visibleProbs', 'h', h, hidden, false), visibleProbs(params, h)),
     gibbsStep: (key, params, x) => (checkV('gibbsStep', x), gibbsStep(key, params, x)),
-    cdGradients: (key, params, x, k = 1) => {
-      checkV('cdGradients', x)
-      if (!Number.isInteger(k) || k < 1) throw new ValueError(`${name}.cdGradients`, `k must be a positive integer, got ${k}`)
-      const n = x.shape[0], h0 = hiddenProbs(params, x)
-      let xk = x
-      for (let t = 0; t < k; t++) xk = gibbsStep(fold(key, t), params, xk).x
-      const hk = hiddenProbs(params, xk)
-      return { w: mean(matmulTN(xk, hk), matmulTN(x, h0), n), b: colMeanDiff(hk, h0), c: colMeanDiff(xk, x) } as P
-    },
+    cdGradients: (key, params, x, k = 1) => (checkV('cdGradients', x), cdGradients(key, params, x, k)),
     reconstructionError: (params, x) => {
       checkV('reconstructionError', x)
       const r = visibleProbs(params, hiddenProbs(params, x)).data
@@ -170,5 +180,21 @@ export const rbm = <const V extends number, const H extends number>(visible: V, 
       return s / x.shape[0]
     },
     encoderParams: (params) => ({ w: params.w, b: params.b }),
+    layer: (k = 1) => ({
+      kind: 'rbm',
+      name,
+      inShape: [visible],
+      outShape: [visible],
+      init: (key: Key) => init(key),
+      initState: () => undefined,
+      apply: <B extends number>(params: P, x: Tensor<[B, V]>, ctx: Context<undefined> = {}) => {
+        checkV('layer', x)
+        const back = (dy: Tensor<[B, V]>) => {
+          if (ctx.key === undefined) throw new ValueError(name, 'training (the CD-k backward pass) needs ctx.key')
+          return [cdGradients(ctx.key, params, x, k), zerosLike(dy)] as const
+        }
+        return [visibleProbs(params, hiddenProbs(params, x)), back] as const
+      },
+    }),
   }
 }

@@ -114,7 +114,10 @@ const dense: Exporter = (a) => {
   }
 }
 
-/** `input(shape)`, the identity that fixes a network's input shape (checked by `toOnnx` from its `inShape`). */
+/**
+ * `input(shape)`, the identity that fixes a network's input shape (checked by `toOnnx` from its
+ * `inShape`); also `randomShift`, an augmentation that is the identity in eval mode.
+ */
 const input: Exporter = (a) => ({ nodes: [node('Identity', a.prefix, [a.input], [a.output])], initializers: [] })
 
 /** Parameter-free elementwise layers and softmax, by `name`. Dropout in eval mode is the identity. */
@@ -255,6 +258,7 @@ const reshape = reshapeView((a) => {
  */
 export const exporters: Readonly<Record<string, Exporter>> = {
   input,
+  randomShift: input,
   dense,
   activation,
   batchNorm,

@@ -1,4 +1,4 @@
-import type { GradientTransformation } from './GradientTransformation.js'
+import type { Fixed, GradientTransformation, StateFn, StateFor } from './GradientTransformation.js'
 import { leafwise } from './leafwise.js'
 
 /**
@@ -31,11 +31,14 @@ export interface OptimizerState<P, S> {
  * @category optim
  */
 export const step =
-  <S>(opt: GradientTransformation<S>) =>
-  <P>(state: OptimizerState<P, S>, grads: P): OptimizerState<P, S> => {
+  <S, F extends StateFn = Fixed<S>>(opt: GradientTransformation<S, F>) =>
+  <P>(state: OptimizerState<P, StateFor<F, P>>, grads: P): OptimizerState<P, StateFor<F, P>> => {
     const [updates, next] = opt.update(grads, state.opt, state.params)
     return { params: applyUpdates(state.params, updates), opt: next }
   }
 
-/** The initial {@link OptimizerState} for params. @category optim */
-export const initOptimizer = <S, P>(opt: GradientTransformation<S>, params: P): OptimizerState<P, S> => ({ params, opt: opt.init(params) })
+/** The initial {@link OptimizerState} for params (its state typed by them). @category optim */
+export const initOptimizer = <S, F extends StateFn, P>(opt: GradientTransformation<S, F>, params: P): OptimizerState<P, StateFor<F, P>> => ({
+  params,
+  opt: opt.init(params),
+})

@@ -1,63 +1,43 @@
 import { alloc, type Storage, type Tensor } from '../tensor/Tensor.js'
-import { mapTree, zipTree } from '../tree/tree.js'
-
-/**
- * Leaf-by-leaf loops over trees of one structure, for optimizer transforms: `body(ins, out)` gets
- * the input leaves' storages and a freshly allocated output to fill. Only the per-leaf call is a
- * closure; the per-element work is a plain loop inside `body`.
- */
-export const leafwise = <P>(trees: readonly unknown[], body: (ins: readonly Storage[], out: Storage) => void, op: string): P =>
-  zipTree(
-    trees,
-    (ts: readonly Tensor[]) => {
-      const first = ts[0]!
-      const out = alloc(first.dtype, first.data.length)
-      body(
-        ts.map((t) => t.data),
-        out,
-      )
-      return { shape: first.shape, dtype: first.dtype, data: out }
-    },
-    '',
-    op,
-  ) as P
+import { zipTreeN } from '../tree/tree.js'
 
 /** `[T, T, …]` with `N` entries (for small literal `N`). */
 type Repeat<T, N extends number, A extends T[] = []> = A['length'] extends N ? A : Repeat<T, N, [...A, T]>
 
 /**
- * {@link leafwise} with `n` outputs filled by one loop (e.g. Adam's `m`, `v` and update in a single
- * pass over the gradients): `body(ins, outs)` gets `n` fresh storages per leaf; returns `n` trees.
+ * Leaf-by-leaf loops over trees of one structure, for optimizer transforms, in one walk of the
+ * trees (see `walkTrees`): `body(ins, outs)` gets the input leaves' storages and one fresh storage
+ * per output, which it fills; returns one tree per output. Output `j` is stored in the dtype of
+ * input `like[j]`'s leaf (so an optimizer's state keeps the dtype it was initialised with, the
+ * params', even when the gradients are float64). Only the per-leaf call is a closure; the
+ * per-element work is a plain loop inside `body`.
+ *
+ * @throws ShapeError naming the path (`[2].w`) when the trees' structures or shapes differ.
  */
 export const leafwiseN = <P, const N extends number>(
   trees: readonly unknown[],
-  n: N,
+  like: readonly number[] & { readonly length: N },
   body: (ins: readonly Storage[], outs: readonly Storage[]) => void,
   op: string,
-): Repeat<P, N> => {
-  const rest: Tensor[][] = Array.from({ length: n - 1 }, () => [])
-  const first = zipTree(
+): Repeat<P, N> =>
+  zipTreeN(
     trees,
+    like.length,
     (ts: readonly Tensor[]) => {
-      const t0 = ts[0]!
-      const outs = Array.from({ length: n }, () => alloc(t0.dtype, t0.data.length))
+      const n = ts[0]!.data.length
+      const outs = like.map((j) => alloc(ts[j]!.dtype, n))
       body(
         ts.map((t) => t.data),
         outs,
       )
-      for (let j = 1; j < n; j++) rest[j - 1]!.push({ shape: t0.shape, dtype: t0.dtype, data: outs[j]! })
-      return { shape: t0.shape, dtype: t0.dtype, data: outs[0]! }
+      return like.map((j, k) => ({ shape: ts[0]!.shape, dtype: ts[j]!.dtype, data: outs[k]! }))
     },
-    '',
     op,
-  )
-  // NOTE: mapTree visits leaves in zipTree's order, so the i-th leaf of each output lines up.
-  const others = rest.map((ts) => {
-    let i = 0
-    return mapTree(first, () => ts[i++]!) as P
-  })
-  return [first as P, ...others] as Repeat<P, N>
-}
+  ) as unknown as Repeat<P, N>
+
+/** {@link leafwiseN} with one output, stored in the first tree's dtype. */
+export const leafwise = <P>(trees: readonly unknown[], body: (ins: readonly Storage[], out: Storage) => void, op: string): P =>
+  leafwiseN<P, 1>(trees, [0], (ins, [out]) => body(ins, out!), op)[0]
 
 /** `c · u` for every leaf of a tree (the shared step of `scale`, learning rates and clipping). */
 export const scaleLeaves = <P>(tree: P, c: number, op: string): P =>

@@ -1,19 +1,17 @@
 import type { Sequential } from '../compose/sequential.js'
 import type { Shape } from '../shape/Shape.js'
 import { regressionSet } from '../data/Dataset.js'
-import { minibatches } from '../data/minibatches.js'
 import { sigmoid } from '../layers/activation.js'
 import type { DenseParams } from '../layers/dense.js'
 import { autoencoder, type TiedAutoencoderParams } from '../models/autoencoder.js'
 import { rbm, type RbmParams } from '../models/rbm.js'
+import { squaredError } from '../losses/squaredError.js'
 import { affine } from '../ops/affine.js'
 import type { GradientTransformation } from '../optim/GradientTransformation.js'
-import { initOptimizer, step } from '../optim/applyUpdates.js'
 import { fold, type Key } from '../random/Key.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
 import type { Tensor } from '../tensor/Tensor.js'
-import { isTensor } from '../tree/tree.js'
 import { fit, initTrain, type EpochRecord } from './fit.js'
 
 /** One line of a pre-training history: layer `layer` (1-based) after epoch `epoch` (1-based). @category train */
@@ -55,17 +53,17 @@ export interface PretrainConfig<S> {
   readonly onLayer?: (layer: PretrainedLayer) => void
 }
 
-/** Dense layers are recognised by their params, `{ w: [I, H], b: [H] }` (the layer itself is static config). */
 const checkCount = (name: string, v: number, min: number) => {
   if (!Number.isInteger(v) || v < min) throw new ValueError('pretrain', `${name} must be an integer ≥ ${min}, got ${v}`)
 }
 
 /** Trains one greedy module on `h: [N, V]` for `config.epochs`; reports it through the callbacks and gives its encoder. */
 const trainModule = <S>(config: PretrainConfig<S>, layer: number, index: number, h: Tensor<[number, number]>, like: DenseParams<number, number>) => {
-  const [n, v] = h.shape
+  const v = h.shape[1]
   const [hidden, dtype] = [like.w.shape[1], like.w.dtype]
   const [initKey, trainKey] = [fold(fold(config.key, 1), layer), fold(fold(config.key, 2), layer)]
   const history: PretrainRecord[] = []
+  const data = regressionSet(h, h)
   const record = (epoch: number, reconstructionError: number) => {
     const r = { layer, epoch, reconstructionError }
     history.push(r)
@@ -74,7 +72,6 @@ const trainModule = <S>(config: PretrainConfig<S>, layer: number, index: number,
   if (config.module === 'autoencoder') {
     const p = config.corruption ?? 0
     const ae = autoencoder(v, hidden, { dtype, ...(p > 0 && { corruption: { kind: 'masking', p } }) })
-    const data = regressionSet(h, h)
     // NOTE: the layer's own training set is the validation set, so `validationLoss` is the
     // reconstruction error on all of it in eval mode (no corruption).
     const fitConfig = {
@@ -85,18 +82,17 @@ const trainModule = <S>(config: PretrainConfig<S>, layer: number, index: number,
     config.onLayer?.({ module: 'autoencoder', layer, index, params, history })
     return ae.encoderParams(params)
   }
+  // The RBM goes through the same epoch fold as everything else: `fit` on the RBM as a layer whose
+  // backward pass is CD-k, with the reconstruction's squared error as the loss it reports.
   const m = rbm(v, hidden, { inputs: 'probabilities', dtype })
-  const data = regressionSet(h, h)
-  let state = initOptimizer(config.optimizer, m.init(initKey))
-  const update = step(config.optimizer)
-  for (let e = 0; e < config.epochs; e++) {
-    const epochKey = fold(trainKey, e)
-    const batches = minibatches(fold(epochKey, 0), data, config.batchSize)
-    state = batches.reduce((s, batch, i) => update(s, m.cdGradients(fold(fold(epochKey, 1), i), s.params, batch.x, config.k ?? 1)), state)
-    record(e + 1, n === 0 ? NaN : m.reconstructionError(state.params, h))
+  const net = m.layer(config.k ?? 1)
+  const rbmConfig = {
+    net, loss: squaredError, optimizer: config.optimizer, batchSize: config.batchSize, epochs: config.epochs, key: trainKey,
+    onEpoch: (r: EpochRecord) => record(r.epoch, 2 * r.validationLoss),
   }
-  config.onLayer?.({ module: 'rbm', layer, index, params: state.params, history })
-  return m.encoderParams(state.params)
+  const params = fit(rbmConfig, data, data, initTrain(rbmConfig, m.init(initKey))).params
+  config.onLayer?.({ module: 'rbm', layer, index, params, history })
+  return m.encoderParams(params)
 }
 
 /**
@@ -104,8 +100,8 @@ const trainModule = <S>(config: PretrainConfig<S>, layer: number, index: number,
  * Popovici & Larochelle, 2007), as in the course's pseudocode: for `l = 1 … L` (every dense layer
  * but the last), build the training set `h⁽ˡ⁻¹⁾(x)` (with `h⁽⁰⁾(x) = x`), train a greedy module on
  * it — an autoencoder (denoising with `corruption`) through {@link fit} with targets `y = x` and
- * the autoencoder's own loss, or an RBM by a fold of `cdGradients` and an optimizer `step` over
- * shuffled minibatches — and initialise dense layer `l` with the module's hidden layer `w` and `b`.
+ * the autoencoder's own loss, or an RBM through the same {@link fit}, as a layer whose backward pass
+ * is CD-k (`rbm(…).layer(k)`) — and initialise dense layer `l` with the module's hidden layer `w` and `b`.
  * The last dense layer (the output) and any other params keep the random init of `net.init`. Then
  * fine-tune the whole network with `fit(config, train, validation, initTrain(config, params))`.
  *

@@ -3,7 +3,6 @@ import type { Layer } from '../layers/Layer.js'
 import type { Loss, TargetOf } from '../losses/Loss.js'
 import type { GradientTransformation } from '../optim/GradientTransformation.js'
 import { applyUpdates } from '../optim/applyUpdates.js'
-import { scaleLeaves } from '../optim/leafwise.js'
 import type { Key } from '../random/Key.js'
 import type { Shape } from '../shape/Shape.js'
 import type { Tensor } from '../tensor/Tensor.js'
@@ -14,7 +13,12 @@ export interface Batch<B extends number, In extends Shape, Y> {
   readonly y: Y
 }
 
-/** What one training step carries from minibatch to minibatch. @category train */
+/**
+ * What one training step carries from minibatch to minibatch: params, optimizer state (learning
+ * rate schedules and the plateau rule included) and the network's state. `TrainState` extends it.
+ *
+ * @category train
+ */
 export interface StepState<P, S, St> {
   readonly params: P
   readonly opt: S
@@ -23,8 +27,9 @@ export interface StepState<P, S, St> {
 
 /**
  * One pure training step: forward in training mode (dropout masks from `key`, batch statistics),
- * loss, backward, optimizer update, `θ ← θ + rateFactor·u`. Gives the new state and the batch loss.
- * `rateFactor` scales the learning rate from outside (the plateau rule of `fit`).
+ * loss, backward, optimizer update `(u, opt') = update(∇, opt, θ)`, `θ ← θ + u`. Gives the new
+ * state and the batch loss. Everything that shapes the step size (schedules, `reduceOnPlateau`)
+ * lives in the optimizer's state. An epoch is a fold of this function over minibatches.
  *
  * @example
  * const stepFn = trainStep(mlp, softmaxCrossEntropy, adam(1e-3))
@@ -41,7 +46,6 @@ export const trainStep = <In extends Shape, Out extends Shape, P, St, L extends 
     state: StepState<P, S, St>,
     batch: Batch<B, NoInfer<In>, TargetOf<L, NoInfer<B>, NoInfer<Out>>>,
     key: Key,
-    rateFactor = 1,
   ): readonly [StepState<P, S, St>, number] => {
     const [value, grads, netState] = lossAndGrad(state.params, batch.x, batch.y, {
       training: true,
@@ -49,7 +53,6 @@ export const trainStep = <In extends Shape, Out extends Shape, P, St, L extends 
       ...(state.netState !== undefined && { state: state.netState }),
     })
     const [updates, opt] = optimizer.update(grads, state.opt, state.params)
-    const scaled = rateFactor === 1 ? updates : scaleLeaves(updates, rateFactor, 'trainStep')
-    return [{ params: applyUpdates(state.params, scaled), opt, netState: netState ?? state.netState }, value]
+    return [{ params: applyUpdates(state.params, updates), opt, netState: netState ?? state.netState }, value]
   }
 }

@@ -1,6 +1,6 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
-import { andThen, astype, dense, gradCheck, key, labels, mapTree, normal, softmaxCrossEntropy, tanh, tensor, valueAndGrad, ValueError } from '../../src/index.js'
+import { andThen, astype, dense, gradCheck, key, labels, mapTree, normal, ShapeError, softmaxCrossEntropy, tanh, tensor, valueAndGrad, ValueError } from '../../src/index.js'
 import type { Tensor } from '../../src/index.js'
 
 describe('gradCheck', () => {
@@ -26,5 +26,15 @@ describe('gradCheck', () => {
   })
   it('refuses float32 params', () => {
     expect(() => gradCheck((t: Tensor<[1]>) => [0, t] as const, tensor([1], [0]))).toThrow(ValueError)
+  })
+  it('names the leaf by its tree path', () => {
+    const p = [{ w: tensor([1], [0], 'float64') }, { w: tensor([1], [0]) }] as const
+    expect(() => gradCheck((q: typeof p) => [0, q] as const, p)).toThrow(new ValueError('gradCheck', 'params[1].w is float32; gradient checks need float64 params'))
+  })
+  it('refuses a gradient whose structure or shapes differ from the params, naming the path', () => {
+    const p = { a: tensor([2], [1, 2], 'float64'), b: tensor([1], [0], 'float64') }
+    const g = { a: tensor([3], [0, 0, 0], 'float64'), b: tensor([1], [0], 'float64') }
+    expect(() => gradCheck(() => [0, g as unknown as typeof p] as const, p)).toThrow(new ShapeError('gradCheck', 'at a one tree has [2] but another has [3]'))
+    expect(() => gradCheck(() => [0, { a: p.a } as typeof p] as const, p)).toThrow(new ShapeError('gradCheck', "at the root tree 1 has no key 'b' but tree 0 has one"))
   })
 })

@@ -59,7 +59,9 @@ describe('checkpoint round trip', () => {
   })
   it('writes the documented envelope and tensor records', () => {
     const doc = JSON.parse(encodeCheckpoint({ t: tensor([1], [1]) }))
-    expect(doc).toEqual({ format: 'tensorfold-checkpoint', version: 1, payload: { t: { __tensor: true, shape: [1], dtype: 'float32', data: 'AACAPw==' } } })
+    expect(doc).toEqual({
+      format: 'tensorfold-checkpoint', version: 2, checksum: 'fnv1a32:66784824', payload: { t: { __tensor: true, shape: [1], dtype: 'float32', data: 'AACAPw==' } },
+    })
   })
   it('accepts a history of another length under an empty template array', () => {
     const r = right(decodeCheckpoint(text, { ...state(), history: [] as { epoch: number; loss: number }[] }))
@@ -114,7 +116,8 @@ describe('checkpoint errors', () => {
   })
   it('a wrong format or version, or a non-checkpoint, is a clear Left', () => {
     expect(left(decodeCheckpoint(edit((d) => (d.format = 'keras')), state()))).toBe("checkpoint: format is 'keras' but 'tensorfold-checkpoint' was expected")
-    expect(left(decodeCheckpoint(edit((d) => (d.version = 2)), state()))).toBe('checkpoint: version is 2 but this library reads version 1')
+    expect(left(decodeCheckpoint(edit((d) => (d.version = 1)), state()))).toBe('checkpoint: version is 1 but this library reads version 2')
+    expect(left(decodeCheckpoint(edit((d) => (d.version = 3)), state()))).toBe('checkpoint: version is 3 but this library reads version 2')
     expect(left(decodeCheckpoint(edit((d) => delete d.payload), state()))).toBe('checkpoint: the file is not a checkpoint: expected an object with format, version and payload, got an object')
     expect(left(decodeCheckpoint('[1,2]', state()))).toBe('checkpoint: the file is not a checkpoint: expected an object with format, version and payload, got an array of length 2')
   })

@@ -87,18 +87,18 @@ describe('toOnnx: the LeNet of examples/cnn.ts', () => {
       'Conv', 'Transpose', 'Relu', 'Transpose', 'MaxPool', 'Transpose',
       'Reshape', 'Gemm', 'Relu', 'Gemm', 'Relu', 'Gemm',
     ])
-    const conv = g.node.find((n) => n.name === 'l4_conv2d')!
+    const conv = g.node.find((n) => n.name === 'l5_conv2d')!
     expect(attributesOf(conv)).toEqual({ kernel_shape: [5, 5], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1], group: 1 })
-    expect(attributesOf(g.node.find((n) => n.name === 'l3_maxPool2d')!)).toEqual({ kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] })
+    expect(attributesOf(g.node.find((n) => n.name === 'l4_maxPool2d')!)).toEqual({ kernel_shape: [2, 2], strides: [2, 2], pads: [0, 0, 0, 0] })
     const init = new Map(g.initializer.map((t) => [t.name, t as Onnx.TensorProto]))
-    expect((init.get('l1_conv2d.w')!.dims ?? []).map(Number)).toEqual([6, 1, 5, 5])
-    expect((init.get('l4_conv2d.w')!.dims ?? []).map(Number)).toEqual([16, 6, 5, 5])
+    expect((init.get('l2_conv2d.w')!.dims ?? []).map(Number)).toEqual([6, 1, 5, 5])
+    expect((init.get('l5_conv2d.w')!.dims ?? []).map(Number)).toEqual([16, 6, 5, 5])
     // ONNX w[f][c][i][j] is tensorfold's w[i][j][c][f].
-    const w = init.get('l4_conv2d.w')!
+    const w = init.get('l5_conv2d.w')!
     const view = new DataView(w.rawData.buffer, w.rawData.byteOffset, w.rawData.byteLength)
     for (const [f, c, i, j] of [[0, 0, 0, 0], [3, 2, 1, 4], [15, 5, 4, 0], [7, 1, 2, 3]] as const)
-      expect(view.getFloat32((((f * 6 + c) * 5 + i) * 5 + j) * 4, true)).toBe(params[4].w.data[((i * 5 + j) * 6 + c) * 16 + f])
-    const shape = init.get('l7_flatten.shape')!
+      expect(view.getFloat32((((f * 6 + c) * 5 + i) * 5 + j) * 4, true)).toBe(params[5].w.data[((i * 5 + j) * 6 + c) * 16 + f])
+    const shape = init.get('l8_flatten.shape')!
     expect(shape.dataType).toBe(onnx.TensorProto.DataType.INT64)
     const sv = new DataView(shape.rawData.buffer, shape.rawData.byteOffset, shape.rawData.byteLength)
     expect([0, 1].map((k) => Number(sv.getBigInt64(k * 8, true)))).toEqual([-1, 256])

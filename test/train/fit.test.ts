@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
 import {
-  adam, andThen, decodeCheckpoint, dense, encodeCheckpoint, evaluate, fit, initTrain, gridSearch, choice, key, logUniform, momentum, randomSearch, relu, sgd, softmaxCrossEntropy,
+  adam, andThen, chain, decodeCheckpoint, labels, tensor, ValueError, dense, encodeCheckpoint, evaluate, fit, initTrain, gridSearch, choice, key, logUniform, momentum, randomSearch, reduceOnPlateau, relu, sgd, softmaxCrossEntropy,
   type EpochRecord, type TrainState,
 } from '../../src/index.js'
 import { isLeft } from 'fp-ts/lib/Either.js'
@@ -61,7 +61,7 @@ describe('fit', () => {
   })
   it('halves the learning rate when validation stops improving (plateau rule)', () => {
     const noisy = blobs(8, 80, 150, 4, 3, 4)
-    const state = fit({ ...config, optimizer: momentum(0.5), epochs: 15, plateau: { patience: 1 } }, noisy, blobs(8, 81, 150, 4, 3, 4))
+    const state = fit({ ...config, optimizer: chain(momentum(0.5), reduceOnPlateau({ patience: 1 })), epochs: 15 }, noisy, blobs(8, 81, 150, 4, 3, 4))
     const factors = state.history.map((h) => h.rateFactor)
     expect(factors[0]).toBe(1)
     expect(factors.some((f) => f === 0.5)).toBe(true)
@@ -73,6 +73,32 @@ describe('fit', () => {
         expect(state.history[i - 1]!.validationError).toBeGreaterThanOrEqual(before)
       }
     }
+  })
+})
+
+describe('fit refuses what it cannot do', () => {
+  const config = { net, loss: softmaxCrossEntropy, optimizer: adam(0.01), batchSize: 32, epochs: 8, key: key(3) }
+  const empty = { x: tensor([0, 4], []), y: labels([], 3) }
+  it('an empty validation set with early stopping or a plateau rule: a ValueError up front, not the untrained params', () => {
+    expect(() => fit({ ...config, patience: 2 }, train, empty)).toThrow(
+      new ValueError('fit', 'the validation set is empty, so early stopping (patience 2) has no score to select by and would return the initial params'),
+    )
+    expect(() => fit({ ...config, optimizer: chain(adam(0.01), reduceOnPlateau({ patience: 2 })) }, train, empty)).toThrow(
+      "fit: the validation set is empty, so the optimizer's plateau rule (reduceOnPlateau) has no score to observe",
+    )
+  })
+  it('an empty validation set without them trains (state.params; nothing to select by)', () => {
+    const state = fit({ ...config, epochs: 2 }, train, empty)
+    expect(state.history.map((h) => h.validationLoss)).toEqual([NaN, NaN])
+    expect(evaluate(net, softmaxCrossEntropy, state.params, validation).error).toBeLessThan(0.2)
+  })
+  it('the removed plateau option is refused rather than silently ignored', () => {
+    const old = { ...config, plateau: { patience: 2 } }
+    expect(() => fit(old, train, validation)).toThrow('fit: config.plateau is gone: compose the rule into the optimizer, chain(adam(1e-3), reduceOnPlateau({ patience: 2 }))')
+  })
+  it('a bad patience or epoch count', () => {
+    expect(() => fit({ ...config, patience: 0 }, train, validation)).toThrow('fit: patience must be a positive integer, got 0')
+    expect(() => fit({ ...config, epochs: 1.5 }, train, validation)).toThrow('fit: epochs must be a non-negative integer, got 1.5')
   })
 })
 
