@@ -10,7 +10,7 @@
 // tiers up the JIT and warms the allocator).
 import { fileURLToPath } from 'node:url';
 import {
-  adam, dense, fit, key, relu, sequential, softmaxCrossEntropy, splitData,
+  adam, andThen, dense, fit, key, pipe, relu, softmaxCrossEntropy, splitData,
 } from '../dist/src/index.js';
 import { loadMnist } from '../dist/src/node/index.js';
 
@@ -20,7 +20,7 @@ const MB = 2 ** 20;
 export function runMemoryBench({ epochs = 20, log = () => {} } = {}) {
   const gc = globalThis.gc;
   if (typeof gc !== 'function') log('note: run node with --expose-gc for GC before each sample');
-  const net = sequential([dense(784, 256), relu, dense(256, 128), relu, dense(128, 10)]);
+  const net = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 128)), andThen(relu), andThen(dense(128, 10)));
   const k = key(7);
   const { train, validation } = splitData(k, loadMnist(), { train: 8000, validation: 1000 });
   const rss = [];

@@ -1,15 +1,18 @@
 // All speed benchmarks in one process: `npm run bench` (builds first).
 //
-// Runs the matmul bench (bench/matmul.mjs) and the training-step bench
-// (bench/train.mjs), prints both tables and the goals of the "Fast kernels"
-// issue, and writes bench/results/latest.json with every figure and the
-// machine it was measured on. The memory check is separate: npm run bench:memory.
+// Runs the matmul bench (bench/matmul.mjs), the training-step bench
+// (bench/train.mjs) and the CNN bench (bench/cnn.mjs: LeNet training step and
+// one conv layer forward + backward), prints the tables and the goals of the
+// "Fast kernels" issue, and writes bench/results/latest.json with every figure
+// and the machine it was measured on. The memory check is separate:
+// npm run bench:memory.
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { formatMatmulTable, runMatmulBench } from './matmul.mjs';
 import { formatTrainTable, runTrainBench } from './train.mjs';
+import { formatCnnTables, runCnnBench } from './cnn.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,6 +47,11 @@ log(formatMatmulTable(matmul));
 log('');
 const train = await runTrainBench({ log });
 log(formatTrainTable(train));
+log('');
+const cnnStart = performance.now();
+const cnn = await runCnnBench({ log });
+log(formatCnnTables(cnn));
+log(`cnn bench: ${((performance.now() - cnnStart) / 1000).toFixed(0)} s`);
 const results = goals(matmul, train);
 log('');
 log('goals of the "Fast kernels" issue:');
@@ -56,6 +64,12 @@ writeFileSync(out, JSON.stringify({
   machine: { ...info, loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
   matmul: { unit: 'GFLOP/s', rows: matmul },
   train: { unit: 'examples/s', rows: train },
+  cnn: {
+    train: { unit: 'examples/s', rows: cnn.train },
+    conv: { unit: 'GFLOP/s', rows: cnn.conv },
+    checks: cnn.checks,
+    tfjsWasmFilterGrad: cnn.wasmFilterGradAdded ? 'bench kernel: transpose + tfjs-wasm Conv2D (tfjs-backend-wasm has none)' : 'tfjs-backend-wasm',
+  },
   goals: results,
 }, null, 2) + '\n');
 log(`wrote ${out}`);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import {
-  adam, dense, key, labels, relu, sequential, sgd, softmaxCrossEntropy, trainStep,
+  adam, andThen, dense, key, labels, pipe, relu, sgd, softmaxCrossEntropy, trainStep,
 } from '../dist/src/index.js';
 import { loadMnist } from '../dist/src/node/index.js';
 import { useBackend } from './matmul.mjs';
@@ -28,7 +28,7 @@ const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
 /** The MLP and its initial params (the same for every contender). */
 export function mlp() {
-  const net = sequential([dense(784, 256), relu, dense(256, 128), relu, dense(128, 10)]);
+  const net = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 128)), andThen(relu), andThen(dense(128, 10)));
   return { net, params: net.init(key(0)) };
 }
 

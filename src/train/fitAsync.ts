@@ -5,10 +5,18 @@ import { fitSteps } from './fitSteps.js'
 import { initTrain, type FitConfig, type TrainState } from './TrainState.js'
 import type { Batch } from './trainStep.js'
 
+/**
+ * What `fitAsync` reads of an `AbortSignal` (`controller.signal` fits). Declared here so the
+ * library's types need neither the DOM nor Node's type definitions.
+ */
+export interface StopSignal {
+  readonly aborted: boolean
+}
+
 /** Options of {@link fitAsync}. @category train */
 export interface FitAsyncOptions<P, S, St> {
-  /** Stops training when aborted; the promise then resolves to the state reached. */
-  readonly signal?: AbortSignal
+  /** Stops training when aborted (an `AbortSignal`); the promise then resolves to the state reached. */
+  readonly signal?: StopSignal
   /** Training steps between turns of the event loop (1 by default: yield after every step). */
   readonly yieldEvery?: number
   /** The state to resume from (as `fit`'s `from`). */

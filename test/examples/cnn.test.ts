@@ -10,9 +10,9 @@ describe('examples/cnn', () => {
     expect(b.state.params).toEqual(a.state.params)
   }, 120_000)
 
-  it('npm run example:cnn’s full run beats the MLP (95.8%) on the held-out digits', () => {
+  it("npm run example:cnn’s full run reaches at least 98.0% on the held-out digits", () => {
     const { accuracy, state } = runCnn()
     expect(state.best.epoch).toBeGreaterThan(3)
-    expect(accuracy).toBeGreaterThanOrEqual(0.975)
+    expect(accuracy).toBeGreaterThanOrEqual(0.98)
   }, 300_000)
 })

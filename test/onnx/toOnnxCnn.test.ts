@@ -81,7 +81,7 @@ describe('toOnnx: the LeNet of examples/cnn.ts', () => {
     expect(g.input.map((v) => [v.name, dimsOf(v)])).toEqual([['input', ['batch', 28, 28, 1]]])
     expect(g.output.map((v) => [v.name, dimsOf(v)])).toEqual([['output', ['batch', 10]]])
     expect(g.node.map((n) => n.opType)).toEqual([
-      'Identity',
+      'Identity', 'Identity', // input, randomShift (the identity in eval mode)
       'Transpose', 'Conv', 'Transpose', 'Relu', 'Transpose', 'MaxPool',
       // maxPool2d then conv2d: the NCHW→NHWC→NCHW pair between them is dropped.
       'Conv', 'Transpose', 'Relu', 'Transpose', 'MaxPool', 'Transpose',
