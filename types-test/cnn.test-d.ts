@@ -47,3 +47,6 @@ const withInputDropout = pipe(input([784]), andThen(dropout(0.2)), andThen(dense
 expectError(withInputDropout.apply(withInputDropout.init(key(0)), zeros([8, 100])))
 // A network cannot start with a layer that has no fixed input shape.
 expectError(pipe(dropout(0.2), andThen(dense(784, 10))))
+// `sequential` (untyped, so it accepted dense(784,256), relu, dense(128,10)) is not exported: networks are composed with pipe and andThen.
+import * as tensorfold from '../src/index.js'
+expectError(tensorfold.sequential)

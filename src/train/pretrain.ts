@@ -133,7 +133,15 @@ export const pretrain = <I extends number, O extends Shape, Ps extends readonly 
   config: PretrainConfig<S>,
 ): Ps => {
   const params = [...net.init(fold(config.key, 0))] as unknown[]
-  const input = net.layers[0]?.kind === 'dense' ? net.inShape[0] : NaN
+  // NOTE: the course's greedy modules (sigmoid autoencoders, Bernoulli RBMs) train dense layers on
+  // features in [0, 1]; a layer with params of another kind (a convolution) has no module. Batch
+  // norm keeps its init, as every layer without a module does.
+  const other = net.layers.findIndex((l, i) => l.kind !== 'dense' && l.kind !== 'batchNorm' && Object.keys(params[i] ?? {}).length > 0)
+  if (other >= 0)
+    throw new ValueError('pretrain', `greedy pre-training trains dense layers only; ${net.layers[other]!.name} (layer ${other + 1}) has no pre-training module`)
+  if (net.inShape.length !== 1)
+    throw new ShapeError('pretrain', `the network takes ${showShape(net.inShape)} but greedy pre-training needs vectors (start with dense layers, or flatten the data)`)
+  const input = net.inShape[0]
   if (x.shape.length !== 2 || x.shape[1] !== input)
     throw new ShapeError('pretrain', `x has shape ${showShape(x.shape)} but [N,${input}] was expected for ${net.layers[0]?.name ?? 'the network'}`)
   checkCount('epochs', config.epochs, 0)

@@ -1,7 +1,7 @@
 import { pipe } from 'fp-ts/lib/function.js'
 import { describe, expect, it } from 'vitest'
 import {
-  adam, andThen, dense, evaluate, fit, fold, initTrain, key, pretrain, relu, ShapeError, sigmoid, softmaxCrossEntropy, splitData, take, ValueError,
+  adam, andThen, conv2d, dense, evaluate, fit, flatten, fold, initTrain, input, key, normal, pretrain, relu, ShapeError, sigmoid, softmaxCrossEntropy, splitData, take, ValueError,
   type PretrainConfig, type PretrainedLayer, type PretrainRecord, type Tensor,
 } from '../../src/index.js'
 import { loadMnist } from '../../src/node/index.js'
@@ -96,5 +96,13 @@ describe('pretrain', () => {
     // The RBM checks its inputs: grey levels above 1 are rejected by the module.
     const big = { ...train.x, data: train.x.data.map((v) => 2 * v) } as Tensor<[number, 784]>
     expect(() => pretrain(net, big, { ...base, module: 'rbm' })).toThrow(ValueError)
+  })
+})
+
+describe('pretrain on networks it cannot pre-train', () => {
+  it('refuses a convolutional network, naming the layer', () => {
+    const cnn = pipe(input([8, 8, 1]), andThen(conv2d(3, 2)), andThen(relu), andThen(flatten), andThen(dense(72, 3)))
+    expect(() => pretrain(cnn as never, normal(key(0), [4, 64]) as never, { module: 'rbm', epochs: 1, optimizer: adam(1e-3), batchSize: 2, key: key(1) }))
+      .toThrow('pretrain: greedy pre-training trains dense layers only; conv2d(3×3×2) (layer 2) has no pre-training module')
   })
 })
