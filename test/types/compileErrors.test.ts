@@ -38,11 +38,20 @@ describe('TypeScript 7 rejects shape mismatches', () => {
     expect(at(tag)).toContain(message)
     expect(at(tag).split('\n').length).toBeLessThanOrEqual(5)
   })
+  it.each([
+    ['residual', 'residual block maps [256] to [128] but x + block(x) needs [256]'],
+    ['parallel', 'parallel branch 1 expects [128] but gets [256]'],
+    ['parallelLead', 'parallel branch 1 gives [10,10,8] but branch 0 gives [12,12,8]; only the last axis may differ'],
+  ])('a graph combinator mismatch (%s) names both shapes in at most 5 lines', (tag, message) => {
+    expect(at(tag)).toContain(message)
+    // NOTE: trimmed, as the last error of the output ends with a newline.
+    expect(at(tag).trimEnd().split('\n').length).toBeLessThanOrEqual(5)
+  })
   it('wrong training targets, on the data argument', () => {
     const line = lines.findIndex((l) => l.endsWith('// @blame'))
     const column = lines[line]!.indexOf('{ x: zeros([8, 784]), y: zeros([8, 9]) }') + 1
     expect(at('blame')).toContain(`mismatches.ts(${line + 1},`)
     expect(Number(/mismatches\.ts\(\d+,(\d+)\)/.exec(at('blame'))?.[1])).toBeGreaterThanOrEqual(column)
   })
-  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(10))
+  it('and nothing else', () => expect(out.match(/error TS/g)?.length).toBe(13))
 })
