@@ -1,21 +1,20 @@
 import { assertWidth } from '../internal/assert.js'
-import { sigmoid } from '../layers/activation.js'
-import type { DenseParams } from '../layers/dense.js'
+import { lazyTensor } from '../internal/lazyTensor.js'
+import { linear, sigmoid } from '../layers/activation.js'
+import { dense, type DenseParams } from '../layers/dense.js'
 import { dropoutMask } from '../layers/dropout.js'
 import type { Context, Layer } from '../layers/Layer.js'
 import { binaryCrossEntropy } from '../losses/binaryCrossEntropy.js'
 import type { TargetLoss } from '../losses/Loss.js'
 import { squaredError } from '../losses/squaredError.js'
 import { addBias } from '../ops/addBias.js'
-import { affine } from '../ops/affine.js'
 import { add, mul } from '../ops/arithmetic.js'
 import { matmul, matmulNT, matmulTN } from '../ops/matmul.js'
 import { sum } from '../ops/reduce.js'
 import { split, type Key } from '../random/Key.js'
-import { uniform } from '../random/sample.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
-import { zeros, type DType, type Tensor } from '../tensor/Tensor.js'
+import { resultType, zeros, type DType, type Tensor } from '../tensor/Tensor.js'
 
 /** Params of a tied autoencoder: `w: [I, H]` (the course's Wᵀ), hidden bias `b: [H]`, output bias `c: [I]`. @category models */
 export interface TiedAutoencoderParams<I extends number, H extends number> {
@@ -79,7 +78,12 @@ export interface Autoencoder<I extends number, H extends number, P extends TiedA
  *
  * With `corruption`, training mode (`ctx.training`) reconstructs from `x̃ = x ⊙ m`, `m_i ~ Bernoulli(1 − p)`
  * drawn from `ctx.key` (the loss still compares with the clean `x`); eval mode never corrupts.
- * Init: Glorot-uniform weights, zero biases.
+ * Init: Glorot-uniform weights, zero biases (those of `dense(I, H)` and, untied, `dense(H, I)`).
+ *
+ * Built from layers: the encoder is `dense(I, H)` then `sigmoid`, the untied decoder `dense(H, I)` on
+ * `{ w: W*, b: c }`, the output `sigmoid` or `linear`, the noise `dropoutMask`; the backward pass
+ * chains their `back`s. Tied, the decoder is `dense(H, I)` on `{ w: Wᵀ, b: c }` (written out so as
+ * not to materialise `Wᵀ`, see the NOTE), and `W`'s gradient is the sum of the encoder's and the decoder's.
  *
  * @throws ShapeError for a wrong width; ValueError for `p` outside [0, 1), or denoising in training mode without `ctx.key`.
  * @example
@@ -101,17 +105,35 @@ export const autoencoder = <const I extends number, const H extends number, cons
   const p = corruption?.p ?? 0
   if (!(p >= 0 && p < 1)) throw new ValueError('autoencoder', `corruption.p must be in [0, 1), got ${p}`)
   const name = `autoencoder(${inputs}→${hidden}${tied ? '' : ', untied'}, ${output}${corruption ? `, masking ${p}` : ''})`
-  const bound = Math.sqrt(6 / (inputs + hidden))
   const checkX = (arg: string, x: Tensor, width: number) => {
     if (x.shape.length !== 2 || x.shape[1] !== width) throw new ShapeError(name, `${arg} has shape ${showShape(x.shape)} but [B,${width}] was expected`)
   }
-  const encode = <B extends number>(params: P, x: Tensor<[B, I]>) => sigmoid.apply({}, affine(x, params.w, params.b))
-  const preOutput = <B extends number>(params: P, h: Tensor<[B, H]>): Tensor<[B, I]> =>
-    addBias(tied ? matmulNT(h, params.w) : matmul(h, (params as U).wStar), params.c)
+  const encoder = dense(inputs, hidden, { dtype })
+  const decoder = dense(hidden, inputs, { dtype })
+  const encoderParams = (params: P): DenseParams<I, H> => ({ w: params.w, b: params.b })
+  /** `h = sigm(b + W x)`: `dense(I, H)` then `sigmoid`, and the two backs chained. */
+  const encode = <B extends number>(params: P, x: Tensor<[B, I]>) => {
+    const [a, denseBack] = encoder.apply(encoderParams(params), x)
+    const [h, sigmoidBack] = sigmoid.apply({}, a)
+    return [h, (dh: Tensor<[B, H]>) => denseBack(sigmoidBack(dh)[1])] as const
+  }
+  // NOTE: hand-fused: 8.1 ms vs 9.2 ms per step at batch 64, 784-256 (tied, trainStep with sgd,
+  // float32; interleaved rounds, median per-round ratio 0.88; the same bits) against `dense(H, I)` on
+  // `{ w: transpose(w), b: c }` with `transpose(∂Wᵀ)` added to the encoder's `∂W`: the difference is
+  // those two strided [I, H] copies. This is that dense layer with the transposes folded into the
+  // matmul layouts: `â = h·Wᵀ + c`, `∂W = dyᵀ·h` (= `transpose(hᵀ·dy)`),
+  // `∂c = Σ_rows dy`, `dh = dy·W`. Tests check it against `dense` (untied, and pipe on `transpose(w)`).
+  const tiedDecoder = <B extends number>(w: Tensor<[I, H]>, c: Tensor<[I]>, h: Tensor<[B, H]>) => {
+    const back = (dy: Tensor<[B, I]>) => [{ w: matmulTN(dy, h), b: sum(dy, 0) }, matmul(dy, w)] as const
+    return [addBias(matmulNT(h, w), c), back] as const
+  }
+  /** `â = c + W* h` and its back: the gradient for the decoder's weight (`W` tied, `W*` untied) and `c`, and `dh`. */
+  const decode = <B extends number>(params: P, h: Tensor<[B, H]>) =>
+    tied ? tiedDecoder(params.w, params.c, h) : decoder.apply({ w: (params as U).wStar, b: params.c }, h)
   const init = (key: Key): P => {
     const [kw, ks] = split(key)
-    const enc = { w: uniform(kw!, [inputs, hidden], -bound, bound, dtype), b: zeros([hidden], dtype), c: zeros([inputs], dtype) }
-    return (tied ? enc : { ...enc, wStar: uniform(ks!, [hidden, inputs], -bound, bound, dtype) }) as P
+    const enc = { ...encoder.init(kw!), c: zeros([inputs], dtype) }
+    return (tied ? enc : { ...enc, wStar: decoder.init(ks!).w }) as P
   }
   const apply = <B extends number>(params: P, x: Tensor<[B, I]>, ctx: Context<undefined> = {}) => {
     checkX('x', x, inputs)
@@ -121,19 +143,21 @@ export const autoencoder = <const I extends number, const H extends number, cons
       m = dropoutMask(ctx.key, x.shape, p, x.dtype) as Tensor<[B, I]>
       xt = mul(x, m)
     }
-    const [h, sigBack] = encode(params, xt)
-    const a = preOutput(params, h)
+    const [h, encoderBack] = encode(params, xt)
+    const [a, decoderBack] = decode(params, h)
     const back = (dy: Tensor<[B, I]>) => {
-      const dh = tied ? matmul(dy, params.w) : matmulNT(dy, (params as U).wStar)
-      const dah = sigBack(dh)[1]
-      const dwEnc = matmulTN(xt, dah)
-      const enc = { w: tied ? add(dwEnc, matmulTN(dy, h)) : dwEnc, b: sum(dah, 0), c: sum(dy, 0) }
-      const grads = (tied ? enc : { ...enc, wStar: matmulTN(h, dy) }) as P
-      const dxt = matmulNT(dah, params.w)
-      return [grads, m === undefined ? dxt : mul(dxt, m)] as const
+      const [dDec, dh] = decoderBack(dy)
+      const [dEnc, dxt] = encoderBack(dh)
+      const grads = tied
+        ? { w: add(dEnc.w, dDec.w as Tensor<[I, H]>), b: dEnc.b, c: dDec.b }
+        : { ...dEnc, c: dDec.b, wStar: dDec.w as Tensor<[H, I]> }
+      // NOTE: `dxt` is lazy (see `dense`) and training never reads `dx`; masking keeps it so.
+      const dx = m === undefined ? dxt : lazyTensor(x.shape, resultType(dxt, m), () => mul(dxt, m).data)
+      return [grads as P, dx] as const
     }
     return [a, back] as const
   }
+  const outputLayer = output === 'sigmoid' ? sigmoid : linear
   return {
     kind: 'autoencoder',
     name,
@@ -149,9 +173,8 @@ export const autoencoder = <const I extends number, const H extends number, cons
     encode: (params, x) => (checkX('x', x, inputs), encode(params, x)[0]),
     decode: (params, h) => {
       checkX('h', h, hidden)
-      const a = preOutput(params, h)
-      return output === 'sigmoid' ? sigmoid.apply({}, a)[0] : a
+      return outputLayer.apply({}, decode(params, h)[0])[0]
     },
-    encoderParams: (params) => ({ w: params.w, b: params.b }),
+    encoderParams,
   }
 }

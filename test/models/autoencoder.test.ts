@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  autoencoder, binaryCrossEntropy, dense, dropoutMask, gradCheck, key, mapTree, mul, normal, sigmoid, split, squaredError, transpose,
+  add, andThen, autoencoder, binaryCrossEntropy, linear, pipe, dense, dropoutMask, gradCheck, key, mapTree, mul, normal, sigmoid, split, squaredError, transpose,
   uniform, valueAndGrad, ValueError, ShapeError, zipTree, sub, scale, bernoulli, type Autoencoder, type TiedAutoencoderParams, type Tensor,
 } from '../../src/index.js'
 import { checkLayer, maxAbsDiff } from '../util/checkLayer.js'
@@ -57,7 +57,44 @@ describe('autoencoder: gradients (gradCheck in float64 below 1e-6)', () => {
     const sum = Array.from(gu.w.data, (v, i) => v + transpose(gu.wStar).data[i]!)
     expect(maxAbsDiff(gt.w.data, sum)).toBeLessThan(1e-14)
     expect(maxAbsDiff(gt.b.data, gu.b.data)).toBeLessThan(1e-14)
+    expect(maxAbsDiff(gt.c.data, gu.c.data)).toBeLessThan(1e-14)
   })
+})
+
+describe('autoencoder: the same network as its layers, dense(I, H) → sigmoid → dense(H, I)', () => {
+  // The oracle: the pipe of the layers, with the decoder on W* (untied) or Wᵀ (tied); `apply` gives
+  // the pipe's output (the pre-activation â) and `decode` adds the output non-linearity.
+  const net = pipe(dense(5, 3), andThen(sigmoid), andThen(dense(3, 5)))
+  const x = normal(key(15), [6, 5], 0, 1, f64) as Tensor<[6, 5]>
+  const dy = normal(key(16), [6, 5], 0, 1, f64) as Tensor<[6, 5]>
+  for (const output of ['sigmoid', 'linear'] as const) {
+    const o = output === 'sigmoid' ? sigmoid : linear
+    it(`untied, ${output}: â, x̂, every gradient and dx are the pipe's, bit for bit`, () => {
+      const ae = autoencoder(5, 3, { tied: false, output, dtype: f64 })
+      const p = randomize(ae.init(key(17)), 18)
+      const [y, back] = net.apply([{ w: p.w, b: p.b }, {}, { w: p.wStar, b: p.c }], x)
+      const [a, aeBack] = ae.apply(p, x)
+      expect(a.data).toEqual(y.data)
+      expect(ae.decode(p, ae.encode(p, x)).data).toEqual(o.apply({}, y)[0].data)
+      const [[dEnc, , dDec], dx] = back(dy)
+      const [dp, dxAe] = aeBack(dy)
+      expect([dp.w.data, dp.b.data, dp.wStar.data, dp.c.data, dxAe.data]).toEqual([dEnc.w.data, dEnc.b.data, dDec.w.data, dDec.b.data, dx.data])
+    })
+    it(`tied, ${output}: â, x̂ and dx are the pipe's on W and Wᵀ, and ∂W is its ∂W₁ + (∂W₂)ᵀ`, () => {
+      const ae = autoencoder(5, 3, { output, dtype: f64 })
+      const p = randomize(ae.init(key(19)), 20)
+      const [y, back] = net.apply([{ w: p.w, b: p.b }, {}, { w: transpose(p.w), b: p.c }], x)
+      const [a, aeBack] = ae.apply(p, x)
+      expect(maxAbsDiff(a.data, y.data)).toBeLessThan(1e-14)
+      expect(maxAbsDiff(ae.decode(p, ae.encode(p, x)).data, o.apply({}, y)[0].data)).toBeLessThan(1e-14)
+      const [[dEnc, , dDec], dx] = back(dy)
+      const [dp, dxAe] = aeBack(dy)
+      expect(maxAbsDiff(dp.w.data, add(dEnc.w, transpose(dDec.w)).data)).toBeLessThan(1e-14)
+      expect(maxAbsDiff(dp.b.data, dEnc.b.data)).toBeLessThan(1e-14)
+      expect(maxAbsDiff(dp.c.data, dDec.b.data)).toBeLessThan(1e-14)
+      expect(maxAbsDiff(dxAe.data, dx.data)).toBeLessThan(1e-14)
+    })
+  }
 })
 
 describe('autoencoder: denoising', () => {
