@@ -29,8 +29,11 @@ import { conv2dBackwardInput, conv2dBackwardParams, conv2dForward, conv2dGeometr
 import { useBackend } from './matmul.mjs';
 import { mnistBatches } from './train.mjs';
 import { loadTfjsGradients } from './tfjsGradients.mjs';
+import { measureRounds, median, random, timeMs as timeWith } from './util.mjs';
 
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+/** As util.mjs's timeMs, with this bench's longer runs (fewer warm-ups, more repetitions). */
+const timeMs = (fn, budgetMs, opts = {}) => timeWith(fn, budgetMs, { warm: 2, maxReps: 60, ...opts });
+
 
 // ------------------------------------------------------------ tfjs-wasm dW
 
@@ -151,31 +154,6 @@ function tfjsLenet(params, batches) {
   return run;
 }
 
-/**
- * Interleaved rounds (see train.mjs): per contender a warm-up of 2 + minSteps
- * steps, then `rounds` rounds of about roundMs each. `runs`: name → { run,
- * batch }. Returns name → { examplesPerSec (median over rounds), steps, loss }.
- */
-function measure(runs, { rounds, roundMs, minSteps }) {
-  const stepMs = {};
-  for (const [name, { run }] of Object.entries(runs)) {
-    run(2);
-    stepMs[name] = run(minSteps)[0] / minSteps;
-  }
-  const out = Object.fromEntries(Object.keys(runs).map((n) => [n, { rates: [], steps: 0, loss: NaN }]));
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, { run, batch }] of Object.entries(runs)) {
-      const steps = Math.max(minSteps, Math.round(roundMs / stepMs[name]));
-      const [ms, loss] = run(steps);
-      const o = out[name];
-      o.rates.push((steps * batch) / (ms / 1000));
-      o.steps += steps;
-      o.loss = loss;
-    }
-  }
-  return Object.fromEntries(Object.entries(out).map(([n, o]) => [n, { examplesPerSec: median(o.rates), steps: o.steps, loss: o.loss }]));
-}
-
 /** Losses of ours and tfjs (current backend) after 3 Adam steps from the same start. */
 function lenetAgreement(net, params, batches) {
   const [, a] = oursLenet(net, params, batches)(3);
@@ -194,30 +172,6 @@ const CONV_CASES = [
   { name: 'LeNet conv2', x: [64, 12, 12, 6], w: [5, 5, 6, 16], padding: 'valid' },
   { name: 'conv 3×3 same', x: [32, 32, 32, 16], w: [3, 3, 16, 32], padding: 'same' },
 ];
-
-function random(len, seed) {
-  const a = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-/** [median, min] ms of fn() after `warm` calls, repeating until ~budgetMs (at least minReps). */
-function timeMs(fn, budgetMs, { warm = 2, minReps = 5, maxReps = 60 } = {}) {
-  for (let i = 0; i < warm; i++) fn();
-  const ts = [];
-  const start = performance.now();
-  while (ts.length < minReps || (performance.now() - start < budgetMs && ts.length < maxReps)) {
-    const t = performance.now();
-    fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((x, y) => x - y);
-  return [ts[ts.length >> 1], ts[0]];
-}
 
 const OPS = ['fwd', 'dW', 'dx'];
 
@@ -320,7 +274,7 @@ export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, 
     runs[`ours ${b}`] = { run: oursLenet(net, params, data[b]), batch: b };
     runs[`wasm ${b}`] = { run: tfjsLenet(params, data[b]), batch: b };
   }
-  const fast = measure(runs, { rounds, roundMs, minSteps: 5 });
+  const fast = measureRounds(runs, { rounds, roundMs, minSteps: 5 });
   for (const b of BATCHES) runs[`wasm ${b}`].run.dispose();
 
   log(`cnn bench: conv layer, ours vs tfjs-wasm, ${convRounds} rounds of ~100 ms per op`);

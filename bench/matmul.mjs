@@ -15,6 +15,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { matmulKernel } from '../dist/src/kernels/matmul.js';
 import { wasmAvailable } from '../dist/src/kernels/wasmMatmul.js';
+import { median, random, timeMs } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -23,30 +24,6 @@ const shapes = (m, k, n, layout) => [
   layout === 'tn' ? [k, m] : [m, k],
   layout === 'nt' ? [n, k] : [k, n],
 ];
-
-/** [median, min] ms of fn() after warm-up, repeating until ~budgetMs or maxReps. */
-function timeMs(fn, budgetMs, { warm = 3, minReps = 5, maxReps = 40 } = {}) {
-  for (let i = 0; i < warm; i++) fn(); // warm-up (also lets V8 tier up to TurboFan)
-  const ts = [];
-  const start = performance.now();
-  while (ts.length < minReps || (performance.now() - start < budgetMs && ts.length < maxReps)) {
-    const t = performance.now();
-    fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((x, y) => x - y);
-  return [ts[ts.length >> 1], ts[0]];
-}
-
-function random(len, seed) {
-  const a = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
 
 /** Set up a tfjs backend; for 'wasm' insist on the single-thread SIMD binary. */
 export async function useBackend(name) {
@@ -81,7 +58,6 @@ function cases() {
   return list;
 }
 
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
 /** Time tf.matMul (+ dataSync) on the current backend; also checks agreement. */
 function timeTfjs(r, budgetMs, opts) {

@@ -27,6 +27,7 @@ import { adam, key, labels, sgd, softmaxCrossEntropy, trainStep } from '../dist/
 import { matmulKernel } from '../dist/src/kernels/matmul.js';
 import { mlp, mnistBatches } from './train.mjs';
 import { lenet } from './cnn.mjs';
+import { median, random, timeMs } from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const SERVER = join(here, 'torch', 'server.py');
@@ -38,7 +39,6 @@ export const TORCH_INSTALL_HINT = 'PyTorch part skipped. To include it, install 
   + '  (as root): apt-get update && apt-get install -y python3-torch libopenblas0-pthread\n'
   + `  then \`npm run bench\` runs it with ${TORCH_PYTHON} (BENCH_TORCH_PYTHON=... to use another; BENCH_TORCH=0 to skip).`;
 
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
 // ------------------------------------------------------------ the child
 
@@ -229,30 +229,6 @@ function matmulCases() {
     list.push({ name: `mlp ${i}-${o} dx=dy·Wᵀ`, m: 128, k: o, n: i, layout: 'nt' });
   }
   return list;
-}
-
-function random(len, seed) {
-  const a = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    a[i] = s / 2 ** 31 - 1;
-  }
-  return a;
-}
-
-/** [median, min] ms of fn() (as timeMs in matmul.mjs). */
-function timeMs(fn, budgetMs, { warm = 3, minReps = 5, maxReps = 40 } = {}) {
-  for (let i = 0; i < warm; i++) fn();
-  const ts = [];
-  const start = performance.now();
-  while (ts.length < minReps || (performance.now() - start < budgetMs && ts.length < maxReps)) {
-    const t = performance.now();
-    fn();
-    ts.push(performance.now() - t);
-  }
-  ts.sort((x, y) => x - y);
-  return [ts[ts.length >> 1], ts[0]];
 }
 
 /**

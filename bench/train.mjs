@@ -19,12 +19,15 @@ import {
 import { loadMnist } from '../dist/src/node/index.js';
 import { useBackend } from './matmul.mjs';
 import { loadTfjsGradients } from './tfjsGradients.mjs';
+import { measureRounds } from './util.mjs';
+
+/** Steppers of batch BATCH, as measureRounds takes them. */
+const withBatch = (runs) => Object.fromEntries(Object.entries(runs).map(([n, run]) => [n, { run, batch: BATCH }]));
 
 const BATCH = 128;
 const SIZES = [784, 256, 128, 10];
 const N_BATCHES = 32; // distinct batches, cycled
 
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
 
 /** The MLP and its initial params (the same for every contender). */
 export function mlp() {
@@ -114,33 +117,6 @@ const OPTIMIZERS = {
   adam: { ours: () => adam(1e-3), tfjs: () => tf.train.adam(1e-3) },
 };
 
-/**
- * Runs `runs` (name → stepper) in interleaved rounds so that machine noise
- * hits all alike: a warm-up round, then `rounds` rounds of about `roundMs`
- * each (at least `minSteps` steps). Returns name → { examplesPerSec (median
- * over rounds), steps, loss }.
- */
-function measure(runs, { rounds, roundMs, minSteps }) {
-  const stepMs = {};
-  for (const [name, run] of Object.entries(runs)) {
-    run(2); // compile, allocate, first optimizer state
-    const [ms] = run(minSteps);
-    stepMs[name] = ms / minSteps;
-  }
-  const out = Object.fromEntries(Object.keys(runs).map((n) => [n, { rates: [], steps: 0, loss: NaN }]));
-  for (let r = 0; r < rounds; r++) {
-    for (const [name, run] of Object.entries(runs)) {
-      const steps = Math.max(minSteps, Math.round(roundMs / stepMs[name]));
-      const [ms, loss] = run(steps);
-      const o = out[name];
-      o.rates.push((steps * BATCH) / (ms / 1000));
-      o.steps += steps;
-      o.loss = loss;
-    }
-  }
-  return Object.fromEntries(Object.entries(out).map(([n, o]) => [n, { examplesPerSec: median(o.rates), steps: o.steps, loss: o.loss }]));
-}
-
 /** Checks that one step of each library gives the same loss from the same start. */
 function checkAgreement(net, params, batches) {
   const ours = oursContender(net, params, sgd(0.01), batches);
@@ -166,13 +142,13 @@ export async function runTrainBench({ rounds = 5, roundMs = 1500, log = () => {}
     runs[`ours ${o}`] = oursContender(net, params, make.ours(), batches);
     runs[`wasm ${o}`] = tfjsContender(params, make.tfjs, batches);
   }
-  const fast = measure(runs, { rounds, roundMs, minSteps: 10 });
+  const fast = measureRounds(withBatch(runs), { rounds, roundMs, minSteps: 10 });
   for (const [o] of Object.entries(OPTIMIZERS)) runs[`wasm ${o}`].dispose();
   log('train bench: tfjs-cpu');
   await useBackend('cpu');
   const cpuRuns = {};
   for (const [o, make] of Object.entries(OPTIMIZERS)) cpuRuns[`cpu ${o}`] = tfjsContender(params, make.tfjs, batches);
-  const cpu = measure(cpuRuns, { rounds: 3, roundMs: 1000, minSteps: 3 });
+  const cpu = measureRounds(withBatch(cpuRuns), { rounds: 3, roundMs: 1000, minSteps: 3 });
   for (const run of Object.values(cpuRuns)) run.dispose();
   const all = { ...fast, ...cpu };
   return Object.keys(OPTIMIZERS).map((o) => {
