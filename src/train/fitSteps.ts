@@ -120,6 +120,8 @@ function* run<In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
         throw diverged(site, undefined, err)
       }
       const [stepped, batchLoss] = next
+      // NOTE: the params are scanned every step because relu turns NaN into 0, so a finite loss can
+      // hide NaN weights; the scan costs about 2% of an MNIST MLP step.
       if (!Number.isFinite(batchLoss) || firstNonFinite(stepped.params) !== undefined) {
         checkInput()
         throw diverged(diagnoseStep(net, loss, optimizer, state, batch, ctx), Number.isFinite(batchLoss) ? batchLoss : undefined)
