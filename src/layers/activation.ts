@@ -1,3 +1,4 @@
+import { reluBackward, reluForward } from '../kernels/relu.js'
 import type { Key } from '../random/Key.js'
 import type { Shape } from '../shape/Shape.js'
 import { alloc, type Storage, type Tensor } from '../tensor/Tensor.js'
@@ -95,10 +96,6 @@ export const tanh: Activation = activation(
 /** The rectified linear unit `g(a) = max(0, a)`, with `g′ = 1{a > 0}`. @category layers */
 export const relu: Activation = activation(
   'relu',
-  (a, g) => {
-    for (let i = 0; i < a.length; i++) g[i] = a[i]! > 0 ? a[i]! : 0
-  },
-  (a, _g, dy, dx) => {
-    for (let i = 0; i < a.length; i++) dx[i] = a[i]! > 0 ? dy[i]! : 0
-  },
+  reluForward,
+  (a, _g, dy, dx) => reluBackward(a, dy, dx),
 )

@@ -53,6 +53,14 @@ export interface GradientTransformation<S = unknown, F extends StateFn = Fixed<S
    * to it (`reduceOnPlateau`); absent or the identity for the others. `chain` forwards it.
    */
   observe?<P>(state: StateFor<F, P>, value: number): StateFor<F, P>
+  /**
+   * An optional fast path that also applies the update: `[θ + u, s′]` where `[u, s′] =
+   * update(grads, state, params)`, bit for bit, computed in one pass per leaf without the
+   * intermediate update trees. Only the named optimizers (`sgd`, `momentum`, `adam`, …) have it,
+   * and only for the exact chain they build; `trainStep` and `step` use it when present. A
+   * transformation that wraps another and changes its `update` must not copy it.
+   */
+  updateAndApply?<P>(grads: P, state: StateFor<F, P>, params: P): readonly [P, StateFor<F, P>]
 }
 
 /** A transformation whose state is given by the state function `F` (the named transformations' type). @category optim */

@@ -15,6 +15,21 @@ export const applyUpdates = <P>(params: P, updates: P): P =>
     'applyUpdates',
   )
 
+/**
+ * `update` then {@link applyUpdates}: the new params and optimizer state, through the optimizer's
+ * one-pass `updateAndApply` when it has one (same bits).
+ */
+export const applyStep = <S, F extends StateFn, P>(
+  opt: GradientTransformation<S, F>,
+  grads: P,
+  state: StateFor<F, P>,
+  params: P,
+): readonly [P, StateFor<F, P>] => {
+  if (opt.updateAndApply !== undefined) return opt.updateAndApply(grads, state, params)
+  const [updates, next] = opt.update(grads, state, params)
+  return [applyUpdates(params, updates), next]
+}
+
 /** Params and optimizer state together: the accumulator of a training fold. */
 export interface OptimizerState<P, S> {
   readonly params: P
@@ -33,8 +48,8 @@ export interface OptimizerState<P, S> {
 export const step =
   <S, F extends StateFn = Fixed<S>>(opt: GradientTransformation<S, F>) =>
   <P>(state: OptimizerState<P, StateFor<F, P>>, grads: P): OptimizerState<P, StateFor<F, P>> => {
-    const [updates, next] = opt.update(grads, state.opt, state.params)
-    return { params: applyUpdates(state.params, updates), opt: next }
+    const [params, next] = applyStep(opt, grads, state.opt, state.params)
+    return { params, opt: next }
   }
 
 /** The initial {@link OptimizerState} for params (its state typed by them). @category optim */

@@ -2,7 +2,7 @@ import { valueAndGrad } from '../grad/valueAndGrad.js'
 import type { Layer } from '../layers/Layer.js'
 import type { Loss, TargetOf } from '../losses/Loss.js'
 import type { GradientTransformation } from '../optim/GradientTransformation.js'
-import { applyUpdates } from '../optim/applyUpdates.js'
+import { applyStep } from '../optim/applyUpdates.js'
 import type { Key } from '../random/Key.js'
 import type { Shape } from '../shape/Shape.js'
 import type { Tensor } from '../tensor/Tensor.js'
@@ -27,7 +27,8 @@ export interface StepState<P, S, St> {
 
 /**
  * One pure training step: forward in training mode (dropout masks from `key`, batch statistics),
- * loss, backward, optimizer update `(u, opt') = update(∇, opt, θ)`, `θ ← θ + u`. Gives the new
+ * loss, backward, optimizer update `(u, opt') = update(∇, opt, θ)`, `θ ← θ + u` (one pass per
+ * tensor for the named optimizers, through their `updateAndApply`; the same bits). Gives the new
  * state and the batch loss. Everything that shapes the step size (schedules, `reduceOnPlateau`)
  * lives in the optimizer's state. An epoch is a fold of this function over minibatches.
  *
@@ -52,7 +53,7 @@ export const trainStep = <In extends Shape, Out extends Shape, P, St, L extends 
       key,
       ...(state.netState !== undefined && { state: state.netState }),
     })
-    const [updates, opt] = optimizer.update(grads, state.opt, state.params)
-    return [{ params: applyUpdates(state.params, updates), opt, netState: netState ?? state.netState }, value]
+    const [params, opt] = applyStep(optimizer, grads, state.opt, state.params)
+    return [{ params, opt, netState: netState ?? state.netState }, value]
   }
 }

@@ -2,6 +2,11 @@
 //
 //   node src/kernels/assembly/build.mjs            # rewrites src/kernels/wasmBinary.ts
 //   node src/kernels/assembly/build.mjs --out F    # writes the module text to F instead
+//   ... --adam-out F                               # and the Adam module's text to F
+//
+// Two modules: matmul.ts (+ conv.ts) → wasmBinary.ts, and adam.ts → wasmAdamBinary.ts (the
+// optimizer's fused step; a module of its own so that each stays below browsers' 4 KB limit for
+// synchronous compilation on the main thread).
 //
 // Compiles ./matmul.ts with AssemblyScript (devDependency, never needed at
 // runtime) and embeds the .wasm as base64 in a TypeScript module, which is
@@ -13,6 +18,7 @@ import asc from 'assemblyscript/asc';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const DEFAULT_OUT = resolve(here, '..', 'wasmBinary.ts');
+const DEFAULT_ADAM_OUT = resolve(here, '..', 'wasmAdamBinary.ts');
 
 /** asc flags; changing them changes the committed binary. */
 export const ASC_FLAGS = [
@@ -21,11 +27,11 @@ export const ASC_FLAGS = [
   '--initialMemory', '1',
 ];
 
-/** Compile matmul.ts in memory and return the .wasm bytes. */
-export async function buildWasm() {
+/** Compile matmul.ts (or another entry file here) in memory and return the .wasm bytes. */
+export async function buildWasm(entry = 'matmul.ts') {
   let binary = null;
   const { error, stderr } = await asc.main(
-    ['matmul.ts', '--outFile', 'matmul.wasm', ...ASC_FLAGS],
+    [entry, '--outFile', entry.replace(/\.ts$/, '.wasm'), ...ASC_FLAGS],
     {
       readFile: (name, baseDir) => {
         try { return readFileSync(resolve(here, baseDir, name), 'utf8'); } catch { return null; }
@@ -51,10 +57,32 @@ export const wasmBase64 =
 `;
 }
 
+/** The text of src/kernels/wasmAdamBinary.ts for the given wasm bytes. */
+export function renderAdamModule(bytes) {
+  const b64 = Buffer.from(bytes).toString('base64');
+  return `// GENERATED FILE - do not edit. Produced by \`npm run build:wasm\`
+// (node src/kernels/assembly/build.mjs) from src/kernels/assembly/adam.ts
+// with asc ${ASC_FLAGS.join(' ')}. ${bytes.length} bytes of wasm.
+/** Base64 of the float32 fused-Adam WebAssembly (SIMD) module. */
+export const wasmAdamBase64 =
+  '${b64}';
+`;
+}
+
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const i = process.argv.indexOf('--out');
-  const out = i >= 0 ? resolve(process.argv[i + 1]) : DEFAULT_OUT;
+  const arg = (flag, dflt) => {
+    const i = process.argv.indexOf(flag);
+    return i >= 0 ? resolve(process.argv[i + 1]) : dflt;
+  };
+  // NOTE: `--out` alone writes the matmul module only (as before the Adam module existed).
+  const out = arg('--out', DEFAULT_OUT);
+  const adamOut = arg('--adam-out', process.argv.includes('--out') ? null : DEFAULT_ADAM_OUT);
   const bytes = await buildWasm();
   writeFileSync(out, renderModule(bytes));
   console.log(`wrote ${out} (${bytes.length} bytes of wasm)`);
+  if (adamOut !== null) {
+    const adamBytes = await buildWasm('adam.ts');
+    writeFileSync(adamOut, renderAdamModule(adamBytes));
+    console.log(`wrote ${adamOut} (${adamBytes.length} bytes of wasm)`);
+  }
 }

@@ -1,0 +1,51 @@
+// Focused training-step bench (issue 12): examples/s of `trainStep` on the 784-256-128-10 relu MLP,
+// batch 128, sgd(0.01) and adam(1e-3), for one or more builds of tensorfold in one process, in
+// interleaved rounds (so the machine's other load hits every contender alike).
+//
+//   npm run build && node bench/step.mjs [root ...] [--rounds 9] [--ms 1000]
+//
+// Each root is a checkout with a built `dist/` (default: this one); e.g. to compare with an older
+// commit: `git archive <commit> | tar -x -C /tmp/old`, link node_modules, build it, then
+// `node bench/step.mjs /tmp/old .`. Under `node --cpu-prof` it gives the profile of the step alone
+// (one root, `--rounds 1 --ms 5000`). Prints the median examples/s over rounds and every round.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i < 0 ? dflt : Number(args.splice(i, 2)[1]);
+};
+const rounds = opt('--rounds', 9), roundMs = opt('--ms', 1000);
+const roots = args.length > 0 ? args : [path.resolve(import.meta.dirname, '..')];
+const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+
+const contenders = [];
+for (const root of roots) {
+  const url = (p) => pathToFileURL(path.resolve(root, p)).href;
+  const { mlp, mnistBatches } = await import(url('bench/train.mjs'));
+  const L = await import(url('dist/src/index.js'));
+  const { net, params } = mlp();
+  const batches = mnistBatches();
+  const k = L.key(1);
+  for (const [name, make] of [['sgd(0.01)', () => L.sgd(0.01)], ['adam(1e-3)', () => L.adam(1e-3)]]) {
+    const o = make();
+    const stepFn = L.trainStep(net, L.softmaxCrossEntropy, o);
+    let state = { params, opt: o.init(params), netState: undefined }, i = 0, loss = NaN;
+    const run = (ms) => {
+      const t0 = performance.now();
+      let n = 0, t;
+      do {
+        [state, loss] = stepFn(state, batches[i++ % batches.length], k);
+        n++;
+        t = performance.now() - t0;
+      } while (t < ms);
+      return (n * batches[0].x.shape[0]) / (t / 1000);
+    };
+    contenders.push({ label: `${name} ${path.relative(process.cwd(), root) || '.'}`, run, rates: [], loss: () => loss });
+  }
+}
+for (const c of contenders) c.run(300); // warm-up
+for (let r = 0; r < rounds; r++) for (const c of r % 2 ? [...contenders].reverse() : contenders) c.rates.push(c.run(roundMs));
+for (const c of contenders)
+  console.log(`${c.label.padEnd(28)} ${String(Math.round(median(c.rates))).padStart(7)} ex/s   rounds: ${c.rates.map(Math.round).join(' ')}`);
