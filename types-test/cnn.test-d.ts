@@ -1,6 +1,6 @@
 import { expectError, expectType } from 'tsd'
 import {
-  andThen, conv2d, dense, dropout, flatten, input, key, labels, maxPool2d, pipe, relu, reshape, softmaxCrossEntropy, valueAndGrad, zeros,
+  andThen, conv2d, dense, dropout, flatten, input, key, labels, maxPool2d, pipe, randomShift, relu, reshape, softmaxCrossEntropy, valueAndGrad, zeros,
   type Conv2dParams, type DenseParams, type Multiply, type Numel, type Tensor,
 } from '../src/index.js'
 
@@ -50,3 +50,6 @@ expectError(pipe(dropout(0.2), andThen(dense(784, 10))))
 // `sequential` (untyped, so it accepted dense(784,256), relu, dense(128,10)) is not exported: networks are composed with pipe and andThen.
 import * as tensorfold from '../src/index.js'
 expectError(tensorfold.sequential)
+// randomShift keeps an image's shape, and only takes images.
+expectType<[28, 28, 1]>(pipe(input([28, 28, 1]), andThen(randomShift(2))).outShape)
+expectError(pipe(dense(10, 784), andThen(randomShift(2))))
