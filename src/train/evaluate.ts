@@ -51,7 +51,21 @@ export const evaluate = <In extends Shape, Out extends Shape, P, St, L extends L
 ): Evaluation => {
   // NOTE: bad data (NaN inputs, which relu would quietly turn into 0; rows of x and y that differ;
   // labels of another class count) is refused here, naming the row, never scored.
-  data = validateSet('evaluate', 'data', data, net, params)
+  return scoreChecked(net, loss, params, validateSet('evaluate', 'data', data, net, params), netState, chunk)
+}
+
+/**
+ * `evaluate` on data already checked by `validateFitData` (internal: `fitSteps` checks its
+ * validation set once, before the first epoch, not again at every epoch's end).
+ */
+export const scoreChecked = <In extends Shape, Out extends Shape, P, St, L extends Loss>(
+  net: Layer<In, Out, P, St>,
+  loss: L,
+  params: P,
+  data: Batch<number, NoInfer<In>, TargetOf<L, number, NoInfer<Out>>>,
+  netState?: St,
+  chunk = 1024,
+): Evaluation => {
   const n = data.x.shape[0]
   let total = 0
   let wrong = 0

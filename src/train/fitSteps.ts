@@ -10,7 +10,7 @@ import type { Shape } from '../shape/Shape.js'
 import { ValueError } from '../shape/ValueError.js'
 import { DivergenceError, type DivergenceReport } from './DivergenceError.js'
 import { diagnoseStep, diagnoseValidation, firstNonFinite, type Site } from './diagnose.js'
-import { evaluate } from './evaluate.js'
+import { scoreChecked } from './evaluate.js'
 import { initTrain, score, type BatchRecord, type EpochRecord, type FitConfig, type TrainState } from './TrainState.js'
 import { trainStep, type Batch } from './trainStep.js'
 
@@ -137,7 +137,7 @@ function* run<In extends Shape, Out extends Shape, P, St, L extends Loss, S>(
     }
     // NOTE: without validation data there is nothing to select by: the best epoch is the last one.
     const noValidation = validation.x.shape[0] === 0
-    const v = noValidation ? { loss: NaN, error: NaN } : evaluate(net, loss, state.params, validation, state.netState)
+    const v = noValidation ? { loss: NaN, error: NaN } : scoreChecked(net, loss, state.params, validation, state.netState)
     if (!noValidation && !Number.isFinite(v.loss)) {
       const site = diagnoseValidation(net as unknown as AnyLayer, state.params, validation.x as never, state.netState)
       const at = { epoch: state.epoch + 1, step: state.step, globalStep: state.epoch * stepsPerEpoch + state.step }
