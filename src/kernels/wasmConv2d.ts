@@ -42,7 +42,7 @@ function layout<S extends readonly number[]>(sizes: S): [Workspace, { [I in keyo
   return ws === null ? null : [ws, offs.map((o) => ws.base + o) as { [I in keyof S]: number }];
 }
 
-const f32 = (buf: ArrayBuffer, ptr: number, bytes: number): Float32Array => new Float32Array(buf, ptr, bytes >> 2);
+const f32 = (buf: ArrayBufferLike, ptr: number, bytes: number): Float32Array => new Float32Array(buf, ptr, bytes >> 2);
 
 /** im2col argument tail for `nb` images: (n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft). */
 const geomArgs = (g: G, nb: number) =>
@@ -53,8 +53,8 @@ export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: Fl
   const { nb, xImg, colsImg, yImg, k } = plan(g);
   const lay = layout([nb * xImg, nb * colsImg, 4 * k * g.f, nb * yImg, 4 * g.f] as const);
   if (lay === null) return null;
-  const [{ exports: e, scratch }, [px, pcols, pw, py, pb]] = lay;
-  const buf = e.memory.buffer;
+  const [ws, [px, pcols, pw, py, pb]] = lay;
+  const e = ws.exports, buf = ws.memory.buffer;
   f32(buf, pw, 4 * k * g.f).set(w);
   if (b !== undefined) f32(buf, pb, 4 * g.f).set(b);
   const y = new Float32Array(g.n * (yImg >> 2));
@@ -63,7 +63,7 @@ export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: Fl
     const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
     f32(buf, px, cnt * xImg).set(x.subarray(b0 * xi, (b0 + cnt) * xi));
     e.im2col(px, pcols, ...geomArgs(g, cnt));
-    e.matmul(NN, pcols, pw, py, rows, k, g.f, scratch);
+    ws.gemm(NN, pcols, pw, py, rows, k, g.f);
     if (b !== undefined) e.addBias(py, pb, rows, g.f);
     y.set(f32(buf, py, cnt * yImg), b0 * yi);
   }
@@ -82,8 +82,8 @@ export function conv2dFilterGradWasm(g: G, x: Float32Array, dy: Float32Array,
   const kf = k * g.f;
   const lay = layout([nb * xImg, nb * colsImg, nb * yImg, 4 * kf, 4 * kf] as const);
   if (lay === null) return null;
-  const [{ exports: e, scratch }, [px, pcols, pdy, pdw, ppart]] = lay;
-  const buf = e.memory.buffer;
+  const [ws, [px, pcols, pdy, pdw, ppart]] = lay;
+  const e = ws.exports, buf = ws.memory.buffer;
   const xi = xImg >> 2, ci = colsImg >> 2, yi = yImg >> 2;
   for (let b0 = 0; b0 < g.n; b0 += nb) {
     const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
@@ -94,7 +94,7 @@ export function conv2dFilterGradWasm(g: G, x: Float32Array, dy: Float32Array,
       e.im2col(px, pcols, ...geomArgs(g, cnt));
     }
     f32(buf, pdy, cnt * yImg).set(dy.subarray(b0 * yi, (b0 + cnt) * yi));
-    e.matmul(TN, pcols, pdy, b0 === 0 ? pdw : ppart, k, rows, g.f, scratch);
+    ws.gemm(TN, pcols, pdy, b0 === 0 ? pdw : ppart, k, rows, g.f);
     if (b0 > 0) e.addBias(pdw, ppart, 1, kf);
   }
   return f32(buf, pdw, 4 * kf).slice();
@@ -105,15 +105,15 @@ export function conv2dInputGradWasm(g: G, dy: Float32Array, w: Float32Array): Fl
   const { nb, xImg, colsImg, yImg, k } = plan(g);
   const lay = layout([nb * yImg, 4 * k * g.f, nb * colsImg, nb * xImg] as const);
   if (lay === null) return null;
-  const [{ exports: e, scratch }, [pdy, pw, pcols, px]] = lay;
-  const buf = e.memory.buffer;
+  const [ws, [pdy, pw, pcols, px]] = lay;
+  const e = ws.exports, buf = ws.memory.buffer;
   f32(buf, pw, 4 * k * g.f).set(w);
   const dx = new Float32Array(g.n * (xImg >> 2));
   const xi = xImg >> 2, yi = yImg >> 2;
   for (let b0 = 0; b0 < g.n; b0 += nb) {
     const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
     f32(buf, pdy, cnt * yImg).set(dy.subarray(b0 * yi, (b0 + cnt) * yi));
-    e.matmul(NT, pdy, pw, pcols, rows, g.f, k, scratch);
+    ws.gemm(NT, pdy, pw, pcols, rows, g.f, k);
     e.col2im(pcols, px, ...geomArgs(g, cnt));
     dx.set(f32(buf, px, cnt * xImg), b0 * xi);
   }

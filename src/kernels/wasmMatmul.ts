@@ -1,12 +1,14 @@
 import { decodeBase64 } from '../internal/base64.js';
 import type { Layout } from './layout.js';
 import { wasmBase64 } from './wasmBinary.js';
+import {
+  awaitWorkers, ensureWorkers, join, post, readyWorkers, threadsPossible, threadsWanted, type KernelModule,
+} from './kernelThreads.js';
 
 /** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
 export interface KernelExports {
-  memory: WebAssembly.Memory;
-  matmul(layout: number, a: number, b: number, c: number,
-         m: number, k: number, n: number, scratch: number): void;
+  matmul(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, scratch: number,
+         i0: number, i1: number, j0: number, j1: number): void;
   scratchBytes(): number;
   heapBase(): number;
   im2col(x: number, cols: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
@@ -16,22 +18,62 @@ export interface KernelExports {
   addBias(c: number, bias: number, m: number, n: number): void;
 }
 
+/** The instantiated kernel: its exports, the module (for workers) and the memory it imports. */
+interface Kernel extends KernelModule {
+  readonly exports: KernelExports;
+}
+
 const LAYOUT_CODE: Record<Layout, number> = { nn: 0, tn: 1, nt: 2 };
 const PAGE = 65536;
+/** The module's memory limits (see MATMUL_FLAGS in ./assembly/build.mjs). */
+const MAX_PAGES = 32768;
+
+/**
+ * Products smaller than this many multiply-adds stay on the calling thread: below it the hand-off
+ * (a futex wake and a join, tens of µs) costs more than half the product. Measured with
+ * bench/matmul.mjs on 2 cores: 128·128·64 gained nothing, 128·256·128 gained ~1.6×.
+ */
+let minThreadedMacs = 1 << 20;
+
+/** Sets the size (multiply-adds) from which products are split across threads; for tests of small shapes. */
+export function setMinThreadedMacs(macs: number): void {
+  minThreadedMacs = macs;
+}
+
+/** The kernel binary with its memory import marked shared (limits flag 0x01 → 0x03). */
+function sharedVariant(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  const name = [0x03, 0x65, 0x6e, 0x76, 0x06, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 0x02]; // "env" "memory" kind=memory
+  const at = bytes.findIndex((_, i) => name.every((x, j) => bytes[i + j] === x));
+  if (at < 0 || bytes[at + name.length] !== 0x01) throw new Error('tensorfold: unexpected kernel binary layout');
+  const out = bytes.slice();
+  out[at + name.length] = 0x03;
+  return out;
+}
 
 // Kernel implementation detail, not model state: the instance is created
 // lazily once; `null` records that wasm/SIMD is unavailable.
-let kernel: KernelExports | null | undefined;
+let kernel: Kernel | null | undefined;
 
-function instance(): KernelExports | null {
+function instantiate(bytes: Uint8Array<ArrayBuffer>, shared: boolean): Kernel {
+  // Synchronous compile: the module is ~3.6 KB, below browsers' 4 KB main-thread limit for
+  // synchronous compilation (keep it there).
+  const module = new WebAssembly.Module(shared ? sharedVariant(bytes) : bytes);
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  return { module, memory, exports };
+}
+
+function instance(): Kernel | null {
   if (kernel !== undefined) return kernel;
+  const bytes = decodeBase64(wasmBase64);
   try {
-    // Synchronous compile: the module is ~3.5 KB, below browsers' 4 KB
-    // main-thread limit for sync compilation (keep it there).
-    const module = new WebAssembly.Module(decodeBase64(wasmBase64));
-    kernel = new WebAssembly.Instance(module, {}).exports as unknown as KernelExports;
+    kernel = threadsPossible() ? instantiate(bytes, true) : instantiate(bytes, false);
   } catch {
-    kernel = null; // no WebAssembly, no SIMD, or instantiation refused
+    try {
+      kernel = instantiate(bytes, false); // shared memory refused: one thread
+    } catch {
+      kernel = null; // no WebAssembly, no SIMD, or instantiation refused
+    }
   }
   return kernel;
 }
@@ -41,32 +83,95 @@ export function wasmAvailable(): boolean {
   return instance() !== null;
 }
 
+/** Threads the next large product would use: 1 plus the ready workers (0 without wasm); starts the workers. */
+export function wasmThreads(): number {
+  const k = instance();
+  if (k === null) return 0;
+  if (k.memory.buffer instanceof ArrayBuffer) return 1; // not shared: no workers can help
+  ensureWorkers(k);
+  return 1 + readyWorkers();
+}
+
+/** Threads the kernel will use once its workers are up: 1 if memory cannot be shared (0 without wasm). */
+export function wasmMaxThreads(): number {
+  const k = instance();
+  if (k === null) return 0;
+  return k.memory.buffer instanceof ArrayBuffer ? 1 : threadsWanted();
+}
+
+/**
+ * Starts the kernel's workers now and waits (where this thread may block) until they are ready or
+ * `timeoutMs` passed; returns the thread count then in force. Only for tests and benches that
+ * must see the threaded path from the first product.
+ */
+export function startWasmThreads(timeoutMs = 5000): number {
+  const k = instance();
+  if (k === null) return 0;
+  if (k.memory.buffer instanceof ArrayBuffer) return 1;
+  ensureWorkers(k);
+  awaitWorkers(threadsWanted() - 1, timeoutMs);
+  return 1 + readyWorkers();
+}
+
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 
 /** A view of the kernel module for sibling wrappers (wasmConv2d.ts); see {@link wasmWorkspace}. */
 export interface Workspace {
   readonly exports: KernelExports;
-  /** Pointer to the GEMM scratch area, for `exports.matmul`. */
-  readonly scratch: number;
-  /** First free byte (64-aligned) after the scratch area: lay buffers out from here. */
+  /** The module's memory: re-read `memory.buffer` after anything that may grow it. */
+  readonly memory: WebAssembly.Memory;
+  /** C[M,N] = op(A)·op(B) on buffers in this workspace, split across the ready worker threads when large. */
+  gemm(layout: number, a: number, b: number, c: number, m: number, k: number, n: number): void;
+  /** First free byte (64-aligned) after the scratch areas: lay buffers out from here. */
   readonly base: number;
 }
 
 /**
+ * C = op(A)·op(B) by blocks: the calling thread computes the first, each ready worker one more, on
+ * scratch areas laid out one per thread from `scratch0`. The split is along N when N ≥ M (each
+ * thread packs only its columns of B) and C's rows are whole cache lines, else along M; block edges
+ * fall on multiples of the micro-tile (and of a cache line for columns).
+ */
+function gemm(k: Kernel, scratch0: number, threads: number, layout: number, a: number, b: number, c: number,
+              m: number, kk: number, n: number): void {
+  const e = k.exports;
+  let t = threads > 1 && m * kk * n >= minThreadedMacs ? Math.min(threads, 1 + readyWorkers()) : 1;
+  // Columns only when rows of C are whole cache lines (N a multiple of 16 floats), so that two
+  // threads never write one line; rows otherwise (one shared line per boundary at most).
+  const byCols = n >= m && n % 16 === 0;
+  const dim = byCols ? n : m, unit = byCols ? 16 : 4;
+  t = Math.min(t, Math.ceil(dim / unit));
+  if (t <= 1) { e.matmul(layout, a, b, c, m, kk, n, scratch0, 0, m, 0, n); return; }
+  const step = Math.ceil(dim / unit / t) * unit, bytes = e.scratchBytes();
+  const block = (w: number): [number, number, number, number] => {
+    const lo = Math.min(dim, w * step), hi = Math.min(dim, lo + step);
+    return byCols ? [0, m, lo, hi] : [lo, hi, 0, n];
+  };
+  for (let w = 1; w < t; w++) post(w - 1, [layout, a, b, c, m, kk, n, scratch0 + w * align(bytes), ...block(w)]);
+  e.matmul(layout, a, b, c, m, kk, n, scratch0, ...block(0));
+  for (let w = 1; w < t; w++) join(w - 1);
+}
+
+/**
  * The kernel module with at least `bytes` bytes free from `base`, growing the
- * memory if needed (re-read `exports.memory.buffer` afterwards: growing
- * detaches it). Null if wasm/SIMD is unavailable. Calls are synchronous and
- * every wrapper lays its buffers out from `base` anew, so they never overlap
- * in time.
+ * memory if needed (re-read `memory.buffer` afterwards: growing replaces it).
+ * Null if wasm/SIMD is unavailable. Calls are synchronous and every wrapper
+ * lays its buffers out from `base` anew, so they never overlap in time.
  */
 export function wasmWorkspace(bytes: number): Workspace | null {
   const w = instance();
   if (w === null) return null;
-  const scratch = align(w.heapBase());
-  const base = align(scratch + w.scratchBytes());
+  const threads = wasmThreads();
+  const scratch = align(w.exports.heapBase());
+  const base = align(scratch + Math.max(threads, threadsWanted()) * align(w.exports.scratchBytes()));
   const have = w.memory.buffer.byteLength;
   if (base + bytes > have) w.memory.grow(Math.ceil((base + bytes - have) / PAGE));
-  return { exports: w, scratch, base };
+  return {
+    exports: w.exports,
+    memory: w.memory,
+    base,
+    gemm: (layout, a, b, c, m, k, n) => gemm(w, scratch, threads, layout, a, b, c, m, k, n),
+  };
 }
 
 const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
@@ -81,8 +186,6 @@ const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 
  */
 export function matmulF32(a: Float32Array, b: Float32Array, m: number, k: number,
                           n: number, layout: Layout): Float32Array {
-  const w = instance();
-  if (w === null) throw new Error('tensorfold: WebAssembly SIMD kernel unavailable');
   if (!(isDim(m) && isDim(k) && isDim(n))) {
     throw new RangeError(`matmulF32: bad dimensions ${m}, ${k}, ${n}`);
   }
@@ -90,16 +193,13 @@ export function matmulF32(a: Float32Array, b: Float32Array, m: number, k: number
   if (a.length < mk || b.length < kn) {
     throw new RangeError(`matmulF32: inputs too short for [${m},${k}]x[${k},${n}]`);
   }
-  const scratch = align(w.heapBase());
-  const aPtr = align(scratch + w.scratchBytes());
-  const bPtr = align(aPtr + 4 * mk);
-  const cPtr = align(bPtr + 4 * kn);
-  const end = cPtr + 4 * mn;
-  const have = w.memory.buffer.byteLength;
-  if (end > have) w.memory.grow(Math.ceil((end - have) / PAGE));
-  const buf = w.memory.buffer; // re-read: grow() detaches the old buffer
+  const aBytes = align(4 * mk), bBytes = align(4 * kn);
+  const ws = wasmWorkspace(aBytes + bBytes + 4 * mn);
+  if (ws === null) throw new Error('tensorfold: WebAssembly SIMD kernel unavailable');
+  const aPtr = ws.base, bPtr = aPtr + aBytes, cPtr = bPtr + bBytes;
+  const buf = ws.memory.buffer; // re-read: growing replaces it
   new Float32Array(buf, aPtr, mk).set(a.length === mk ? a : a.subarray(0, mk));
   new Float32Array(buf, bPtr, kn).set(b.length === kn ? b : b.subarray(0, kn));
-  w.matmul(LAYOUT_CODE[layout], aPtr, bPtr, cPtr, m, k, n, scratch);
+  ws.gemm(LAYOUT_CODE[layout], aPtr, bPtr, cPtr, m, k, n);
   return new Float32Array(buf, cPtr, mn).slice();
 }

@@ -23,15 +23,24 @@ const DEFAULT_ADAM_OUT = resolve(here, '..', 'wasmAdamBinary.ts');
 /** asc flags; changing them changes the committed binary. */
 export const ASC_FLAGS = [
   '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert',
-  // Exported memory with no maximum: the JS side grows it as needed.
+  // Memory starts at one page; the JS side grows it as needed (the Adam module owns and exports
+  // its memory; the matmul module imports one, see MATMUL_FLAGS).
   '--initialMemory', '1',
 ];
+
+/**
+ * The matmul module imports its memory (`env.memory`, at most 32768 pages = 2 GiB) instead of
+ * owning one, so that worker threads can instantiate it over the same memory: the loader
+ * (src/kernels/wasmMatmul.ts) marks that import shared when threads are possible.
+ */
+export const MATMUL_FLAGS = ['--importMemory', '--maximumMemory', '32768'];
 
 /** Compile matmul.ts (or another entry file here) in memory and return the .wasm bytes. */
 export async function buildWasm(entry = 'matmul.ts') {
   let binary = null;
+  const flags = entry === 'matmul.ts' ? [...ASC_FLAGS, ...MATMUL_FLAGS] : ASC_FLAGS;
   const { error, stderr } = await asc.main(
-    [entry, '--outFile', entry.replace(/\.ts$/, '.wasm'), ...ASC_FLAGS],
+    [entry, '--outFile', entry.replace(/\.ts$/, '.wasm'), ...flags],
     {
       readFile: (name, baseDir) => {
         try { return readFileSync(resolve(here, baseDir, name), 'utf8'); } catch { return null; }
@@ -50,7 +59,7 @@ export function renderModule(bytes) {
   const b64 = Buffer.from(bytes).toString('base64');
   return `// GENERATED FILE - do not edit. Produced by \`npm run build:wasm\`
 // (node src/kernels/assembly/build.mjs) from src/kernels/assembly/matmul.ts
-// with asc ${ASC_FLAGS.join(' ')}. ${bytes.length} bytes of wasm.
+// with asc ${[...ASC_FLAGS, ...MATMUL_FLAGS].join(' ')}. ${bytes.length} bytes of wasm.
 /** Base64 of the float32 matmul WebAssembly (SIMD) module. */
 export const wasmBase64 =
   '${b64}';

@@ -55,13 +55,20 @@ export function heapBase(): usize {
 }
 
 /**
- * C = op(A)·op(B). Pointers are byte offsets (4-byte aligned); `scratch`
- * must hold `scratchBytes()` bytes not overlapping A, B or C.
+ * The block C[i0:i1, j0:j1] of C = op(A)·op(B) (the whole product for 0, m, 0, n). Pointers are
+ * byte offsets (4-byte aligned); `scratch` must hold `scratchBytes()` bytes not overlapping A, B,
+ * C or another thread's scratch. Threads computing disjoint blocks of one C at once (each with its
+ * own scratch) give the same bits as one call: every element is summed over p in the same order
+ * whatever block it lies in.
  */
 export function matmul(layout: i32, a: usize, b: usize, c: usize,
-                       m: i32, k: i32, n: i32, scratch: usize): void {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) { memory.fill(c, 0, <usize>m * <usize>n * 4); return; }
+                       m: i32, k: i32, n: i32, scratch: usize,
+                       i0: i32, i1: i32, j0: i32, j1: i32): void {
+  if (i1 <= i0 || j1 <= j0) return;
+  if (k <= 0) {
+    for (let i = i0; i < i1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 2), 0, <usize>(j1 - j0) << 2);
+    return;
+  }
   const packA = scratch;
   const packB = scratch + <usize>PACK_A_BYTES;
   const tile = packB + <usize>PACK_B_BYTES;
@@ -73,14 +80,14 @@ export function matmul(layout: i32, a: usize, b: usize, c: usize,
   const aRs: usize = layout == 1 ? 4 : <usize>k << 2;      // bytes between rows i, i+1
   const aStep: usize = layout == 1 ? <usize>m << 2 : 4;    // bytes between p, p+1
 
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = j0; jc < j1; jc += NC) {
+    const nc = min(NC, j1 - jc);
     for (let pc = 0; pc < k; pc += KC) {
       const kc = min(KC, k - pc);
       const accumulate = pc > 0;
       packBBlock(layout, b, k, n, pc, kc, jc, nc, packB);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
+      for (let ic = i0; ic < i1; ic += MC) {
+        const mc = min(MC, i1 - ic);
         if (packed) packABlock(a, m, ic, mc, pc, kc, packA);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);

@@ -1,0 +1,158 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  adam, andThen, conv2d, dense, flatten, input, key, kernelInfo, labels, maxPool2d, pipe, relu, setKernelThreads,
+  softmaxCrossEntropy, tensor, trainStep,
+} from '../../src/index.js';
+import { postedJobs } from '../../src/kernels/kernelThreads.js';
+import type { Layout } from '../../src/kernels/layout.js';
+import { matmulRef } from '../../src/kernels/matmulRef.js';
+import { matmulF32, setMinThreadedMacs, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
+
+// The threaded GEMM (src/kernels/kernelThreads.ts): worker threads over the kernel's shared wasm
+// memory compute blocks of a product. It must agree with the float64 reference, give the same bits
+// as one thread, and leave a training run bit-identical.
+
+const LAYOUTS: readonly Layout[] = ['nn', 'tn', 'nt'];
+const SIZES = [1, 3, 7, 33, 257] as const;
+
+/** Deterministic values in [-scale, scale). */
+function rand(len: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(len);
+  let s = seed >>> 0;
+  for (let i = 0; i < len; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = (s / 2 ** 31 - 1) * scale;
+  }
+  return out;
+}
+
+const sameBits = (x: Float32Array, y: Float32Array): boolean =>
+  x.length === y.length && x.every((v, i) => Object.is(v, y[i]));
+
+const withThreads = <T>(n: number, f: () => T): T => {
+  setKernelThreads(n);
+  try {
+    return f();
+  } finally {
+    setKernelThreads(2);
+  }
+};
+
+describe('threaded float32 GEMM', () => {
+  beforeAll(() => {
+    setKernelThreads(3);
+    expect(startWasmThreads(10_000)).toBe(3); // two workers up before the first product
+    setKernelThreads(2);
+  });
+  afterAll(() => {
+    setMinThreadedMacs(1 << 20);
+    setKernelThreads(2);
+  });
+
+  it('kernelInfo reports the workers and setKernelThreads changes the count', () => {
+    expect(kernelInfo()).toEqual({ matmul: 'wasm-simd', threads: 2, maxThreads: 2 });
+    expect(setKernelThreads(1)).toEqual({ matmul: 'wasm-simd', threads: 1, maxThreads: 1 });
+    expect(setKernelThreads(3)).toEqual({ matmul: 'wasm-simd', threads: 3, maxThreads: 3 });
+    expect(() => setKernelThreads(0)).toThrow(/setKernelThreads: threads must be a positive integer but is 0/);
+    expect(() => setKernelThreads(1.5)).toThrow(RangeError);
+    setKernelThreads(2);
+  });
+
+  it('agrees with the float64 reference and with one thread, bit for bit, on {1,3,7,33,257}³ in every layout, on 2 and 3 threads', () => {
+    setMinThreadedMacs(0); // split even the smallest products
+    const before = postedJobs();
+    let splittable = 0;
+    for (const m of SIZES) for (const k of SIZES) for (const n of SIZES) for (const layout of LAYOUTS) {
+      const seed = m * 7919 + k * 104729 + n * 31 + layout.charCodeAt(1);
+      const a = rand(m * k, seed, 1.5), b = rand(k * n, seed + 7, 0.75);
+      const one = withThreads(1, () => matmulF32(a, b, m, k, n, layout));
+      const jobs = postedJobs();
+      const two = withThreads(2, () => matmulF32(a, b, m, k, n, layout));
+      const three = withThreads(3, () => matmulF32(a, b, m, k, n, layout));
+      // Odd N is never split by columns (rows of C are not whole cache lines), so M must give 2 blocks of 4 rows.
+      if (m > 4) {
+        splittable++;
+        expect(postedJobs(), `${layout} [${m},${k},${n}] was not split`).toBeGreaterThan(jobs);
+      }
+      if (!sameBits(one, two) || !sameBits(one, three)) throw new Error(`${layout} [${m},${k},${n}]: threads change the bits`);
+      const want = matmulRef(Float64Array.from(a), Float64Array.from(b), m, k, n, layout);
+      const tol = 1e-6 * Math.max(k, 1) * 1.5 * 0.75;
+      let err = 0;
+      for (let i = 0; i < m * n; i++) err = Math.max(err, Math.abs(two[i]! - want[i]!));
+      if (!(err <= tol)) throw new Error(`${layout} [${m},${k},${n}]: max err ${err} > ${tol}`);
+    }
+    setMinThreadedMacs(1 << 20);
+    expect(splittable).toBe(3 * 25 * 3); // m ∈ {7, 33, 257}, any k and n, three layouts
+    expect(postedJobs() - before).toBeGreaterThan(splittable);
+  });
+
+  it('leaves a trained MLP bit-identical with and without the worker', () => {
+    const net = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 10)));
+    const batches = Array.from({ length: 4 }, (_, i) => ({
+      x: tensor([128, 784], rand(128 * 784, 100 + i)),
+      y: labels(Int32Array.from({ length: 128 }, (_, j) => (j * 7 + i) % 10), 10),
+    }));
+    const run = (threads: number) => withThreads(threads, () => {
+      const opt = adam(1e-3);
+      const step = trainStep(net, softmaxCrossEntropy, opt);
+      const p0 = net.init(key(3));
+      let state = { params: p0, opt: opt.init(p0), netState: undefined };
+      const jobs = postedJobs();
+      for (let i = 0; i < 12; i++) [state] = step(state, batches[i % batches.length]!, key(i));
+      return { params: state.params, jobs: postedJobs() - jobs };
+    });
+    const one = run(1), two = run(2);
+    expect(one.jobs).toBe(0);
+    expect(two.jobs).toBe(12 * 2); // the big layer's forward and ∂W each step (its dx is never read; dense(256, 10) is below the threshold)
+    for (const [l, p] of [[0, 'w'], [0, 'b'], [2, 'w'], [2, 'b']] as const) {
+      const a = (one.params[l] as { w: { data: Float32Array }; b: { data: Float32Array } })[p].data;
+      const b = (two.params[l] as { w: { data: Float32Array }; b: { data: Float32Array } })[p].data;
+      expect(sameBits(a, b), `layer ${l} ${p}`).toBe(true);
+    }
+  });
+
+  it('leaves a conv net\'s step bit-identical with and without the worker', () => {
+    const net = pipe(input([28, 28, 1]), andThen(conv2d(5, 16)), andThen(relu), andThen(maxPool2d(2)),
+      andThen(flatten), andThen(dense(12 * 12 * 16, 10)));
+    const x = tensor([32, 28, 28, 1], rand(32 * 784, 5)), y = labels(Int32Array.from({ length: 32 }, (_, j) => j % 10), 10);
+    const run = (threads: number) => withThreads(threads, () => {
+      const opt = adam(1e-3);
+      const p0 = net.init(key(4));
+      let state = { params: p0, opt: opt.init(p0), netState: undefined };
+      const jobs = postedJobs();
+      for (let i = 0; i < 3; i++) [state] = trainStep(net, softmaxCrossEntropy, opt)(state, { x, y }, key(i));
+      return { flat: JSON.stringify(state.params, (_, v) => (v instanceof Float32Array ? Array.from(v) : v)), jobs: postedJobs() - jobs };
+    });
+    setMinThreadedMacs(1 << 16);
+    const one = run(1), two = run(2);
+    setMinThreadedMacs(1 << 20);
+    expect(two.jobs).toBeGreaterThan(0);
+    expect(two.flat).toBe(one.flat);
+  });
+
+  it('lets a Node process exit while its workers are idle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tensorfold-threads-'));
+    try {
+      const entry = join(dir, 'main.ts');
+      const index = fileURLToPath(new URL('../../src/index.ts', import.meta.url));
+      writeFileSync(entry, `import { kernelInfo, matmul, tensor } from ${JSON.stringify(index)}
+const a = tensor([512, 512], new Float32Array(512 * 512).fill(1))
+for (let i = 0; i < 20; i++) matmul(a, a)
+console.log(JSON.stringify(kernelInfo()))
+`);
+      await build({ entryPoints: [entry], bundle: true, platform: 'node', format: 'esm', outfile: join(dir, 'main.mjs'), logLevel: 'error' });
+      const t0 = Date.now();
+      const out = execFileSync(process.execPath, [join(dir, 'main.mjs')], { encoding: 'utf8', timeout: 20_000 });
+      expect(JSON.parse(out)).toMatchObject({ matmul: 'wasm-simd', maxThreads: expect.any(Number) });
+      expect(Date.now() - t0).toBeLessThan(15_000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
