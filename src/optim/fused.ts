@@ -1,4 +1,4 @@
-import { adamF32 } from '../kernels/wasmAdam.js'
+import { adamF32, momentumF32, rmsF32, sgdF32 } from '../kernels/wasmAdam.js'
 import type { Storage } from '../tensor/Tensor.js'
 import { leafwiseN } from './leafwise.js'
 import type { ScaleByAdagradState } from './scaleByAdagrad.js'
@@ -18,8 +18,18 @@ import type { TraceState } from './trace.js'
 // order, and rounded where the unfused path stores it: the state into its own storage (written
 // here too), the update and the scaled update into the gradients' dtype (hence `Math.fround` when
 // the gradients are float32; nothing for float64), the new params into the params' dtype.
+//
+// NOTE: all-float32 leaves go to the wasm SIMD kernels (src/kernels/wasmAdam.ts), which run these
+// float32 loops two elements at a time with the same float64 arithmetic and float32 roundings (same
+// bits), in cache-sized blocks copied in and out of wasm memory. Float64 storage anywhere, or no
+// wasm SIMD, stays on the JS loops here (the reference). bench/optimizerShare.mjs measures each
+// optimizer's update against the training step.
 
 type Body = (ins: readonly Storage[], outs: readonly Storage[], c: number) => void
+
+/** Whether every storage is float32 (the wasm kernels' condition). */
+const allF32 = (ins: readonly Storage[], outs: readonly Storage[]): boolean =>
+  ins.every((x) => x instanceof Float32Array) && outs.every((x) => x instanceof Float32Array)
 
 /** Calls `f32` or `f64` per leaf according to the gradients' dtype (trees: `[grads, params, ...state]`). */
 const fused = <P>(trees: readonly unknown[], n: number, c: number, f32: Body, f64: Body, op: string): P[] =>
@@ -40,7 +50,9 @@ export const fusedSgd =
       [grads, params],
       1,
       -schedule(lr.count),
-      ([g, p], [po], c) => {
+      (ins, outs, c) => {
+        const [g, p] = ins, [po] = outs
+        if (allF32(ins, outs) && sgdF32(g as Float32Array, p as Float32Array, po as Float32Array, c)) return
         for (let i = 0; i < po!.length; i++) po![i] = p![i]! + Math.fround(c * g![i]!)
       },
       ([g, p], [po], c) => {
@@ -59,7 +71,10 @@ export const fusedMomentum =
       [grads, params, tr.trace],
       2,
       -schedule(lr.count),
-      ([g, p, m], [po, to], c) => {
+      (ins, outs, c) => {
+        const [g, p, m] = ins, [po, to] = outs
+        if (allF32(ins, outs) && momentumF32(g as Float32Array, p as Float32Array, m as Float32Array, po as Float32Array, to as Float32Array, beta, nesterov, c))
+          return
         for (let i = 0; i < po!.length; i++) {
           to![i] = g![i]! + beta * m![i]!
           const o = Math.fround(nesterov ? g![i]! + beta * to![i]! : to![i]!)
@@ -86,7 +101,10 @@ export const fusedRmsprop =
       [grads, params, rms.nu],
       2,
       -schedule(lr.count),
-      ([g, p, v], [po, vo], c) => {
+      (ins, outs, c) => {
+        const [g, p, v] = ins, [po, vo] = outs
+        if (allF32(ins, outs) && rmsF32(g as Float32Array, p as Float32Array, v as Float32Array, po as Float32Array, vo as Float32Array, false, decay, 1 - decay, eps, c))
+          return
         for (let i = 0; i < po!.length; i++) {
           vo![i] = decay * v![i]! + (1 - decay) * g![i]! * g![i]!
           po![i] = p![i]! + Math.fround(c * Math.fround(g![i]! / Math.sqrt(vo![i]! + eps)))
@@ -111,7 +129,10 @@ export const fusedAdagrad =
       [grads, params, ada.sumOfSquares],
       2,
       -schedule(lr.count),
-      ([g, p, s], [po, so], c) => {
+      (ins, outs, c) => {
+        const [g, p, s] = ins, [po, so] = outs
+        if (allF32(ins, outs) && rmsF32(g as Float32Array, p as Float32Array, s as Float32Array, po as Float32Array, so as Float32Array, true, 0, 1, eps, c))
+          return
         for (let i = 0; i < po!.length; i++) {
           so![i] = s![i]! + g![i]! * g![i]!
           po![i] = p![i]! + Math.fround(c * Math.fround(g![i]! / Math.sqrt(so![i]! + eps)))
@@ -137,10 +158,7 @@ export const fusedAdam =
     const adam = (round: boolean): Body => ([g, p, m, v], [po, mo, vo], c) => {
       // NOTE: closed-over numbers copied to locals so the JIT keeps them in registers.
       const [B1, B2, A1, A2, S1, S2, E, n] = [b1, b2, a1, a2, s1, s2, eps, po!.length]
-      // NOTE: all-float32 leaves go to the wasm SIMD kernel, which runs this loop two elements at a
-      // time with the same float64 arithmetic and float32 roundings (same bits; the MLP bench's Adam
-      // step is 13% faster than with this loop, copies included, see bench/README.md). Float64
-      // storage, or no wasm SIMD, stays on this loop (the reference).
+      // NOTE: all-float32 leaves go to the wasm SIMD kernel (see the NOTE at the top).
       if (
         round && g instanceof Float32Array && p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array &&
         po instanceof Float32Array && mo instanceof Float32Array && vo instanceof Float32Array &&

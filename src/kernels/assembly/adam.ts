@@ -1,8 +1,10 @@
-// Adam's fused step on float32 storage (see src/optim/fused.ts, whose float32 loop this is, two
-// elements at a time): float64 arithmetic in f64x2 lanes, the same expressions in the same order,
-// rounded to float32 (demote) where the JS loop rounds, so the results are its results bit for bit.
-// Kept in a module of its own: the matmul module must stay below browsers' 4 KB limit for
-// synchronous compilation, and this one is about 0.5 KB.
+// The named optimizers' fused steps on float32 storage (see src/optim/fused.ts, whose float32 loops
+// these are, two elements at a time): float64 arithmetic in f64x2 lanes, the same expressions in the
+// same order, rounded to float32 (demote) where the JS loops round (a float32 store, `Math.fround`),
+// and a stored float32 read back where the JS loop reads it back, so the results are its results bit
+// for bit. Kept in a module of its own: the matmul module must stay below browsers' 4 KB limit for
+// synchronous compilation, and this one is about 1.3 KB. The JS side (src/kernels/wasmAdam.ts) calls
+// these on blocks of a few thousand elements at a time.
 
 /** First free byte of linear memory (for the JS side's layout). */
 export function heapBase(): usize {
@@ -44,6 +46,79 @@ export function adamF32(n: i32, g: usize, p: usize, m: usize, v: usize, po: usiz
     store<f32>(mo + o, <f32>mi);
     store<f32>(vo + o, <f32>vi);
     const u = <f64><f32>((mi * S1) / (Math.sqrt(vi * S2) + E));
+    store<f32>(po + o, <f32>(<f64>load<f32>(p + o) + <f64><f32>(C * u)));
+  }
+}
+
+/** `fround(p + fround(c·u))` for two float64 lanes: the step every fused optimizer ends with. */
+@inline function applyStep(p: usize, c: v128, u: v128): v128 {
+  return toF32(f64x2.add(f64x2From(p), f64x2.promote_low_f32x4(toF32(f64x2.mul(c, u)))));
+}
+
+/** sgd: po = p + f32(c·g). */
+export function sgdF32(n: i32, g: usize, p: usize, po: usize, C: f64): void {
+  const c = f64x2.splat(C);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    v128.store64_lane(po + o, applyStep(p + o, c, f64x2From(g + o)), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(po + o, <f32>(<f64>load<f32>(p + o) + <f64><f32>(C * <f64>load<f32>(g + o))));
+  }
+}
+
+/**
+ * momentum: to = f32(g + β·m); po = p + f32(c·o) with o = f32(g + β·to) (Nesterov's, `nesterov`
+ * not 0) or o = to.
+ */
+export function momentumF32(n: i32, g: usize, p: usize, m: usize, po: usize, to: usize, BETA: f64, nesterov: i32, C: f64): void {
+  const beta = f64x2.splat(BETA), c = f64x2.splat(C);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    const gi = f64x2From(g + o);
+    const t = toF32(f64x2.add(gi, f64x2.mul(beta, f64x2From(m + o))));
+    v128.store64_lane(to + o, t, 0);
+    const tr = f64x2.promote_low_f32x4(t);
+    const u = nesterov ? f64x2.promote_low_f32x4(toF32(f64x2.add(gi, f64x2.mul(beta, tr)))) : tr;
+    v128.store64_lane(po + o, applyStep(p + o, c, u), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = <f64>load<f32>(g + o);
+    const t = <f32>(gi + BETA * <f64>load<f32>(m + o));
+    store<f32>(to + o, t);
+    const u = nesterov ? <f64><f32>(gi + BETA * <f64>t) : <f64>t;
+    store<f32>(po + o, <f32>(<f64>load<f32>(p + o) + <f64><f32>(C * u)));
+  }
+}
+
+/**
+ * rmsprop (`adagrad` 0) and adagrad (not 0): vo = f32(γ·v + a·g·g) (rmsprop, γ = decay, a = 1 − γ)
+ * or f32(v + g·g) (adagrad); po = p + f32(c·f32(g / √(vo + ε))).
+ */
+export function rmsF32(n: i32, g: usize, p: usize, v: usize, po: usize, vo: usize, adagrad: i32, DECAY: f64, A: f64, E: f64, C: f64): void {
+  const decay = f64x2.splat(DECAY), a = f64x2.splat(A), e = f64x2.splat(E), c = f64x2.splat(C);
+  const rms = adagrad == 0;
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = <usize>i << 2;
+    const gi = f64x2From(g + o), vi = f64x2From(v + o);
+    const s = toF32(rms
+      ? f64x2.add(f64x2.mul(decay, vi), f64x2.mul(f64x2.mul(a, gi), gi))
+      : f64x2.add(vi, f64x2.mul(gi, gi)));
+    v128.store64_lane(vo + o, s, 0);
+    const u = f64x2.promote_low_f32x4(toF32(f64x2.div(gi, f64x2.sqrt(f64x2.add(f64x2.promote_low_f32x4(s), e)))));
+    v128.store64_lane(po + o, applyStep(p + o, c, u), 0);
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const gi = <f64>load<f32>(g + o), vi = <f64>load<f32>(v + o);
+    const s = <f32>(rms ? DECAY * vi + A * gi * gi : vi + gi * gi);
+    store<f32>(vo + o, s);
+    const u = <f64><f32>(gi / Math.sqrt(<f64>s + E));
     store<f32>(po + o, <f32>(<f64>load<f32>(p + o) + <f64><f32>(C * u)));
   }
 }
