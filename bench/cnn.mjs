@@ -16,6 +16,13 @@
 // filter gradient of a stride-1 conv is itself a convolution, of x with its
 // batch and channel axes swapped by dy. That is what the "tfjs-wasm" columns
 // use for dW; the README says so.
+//
+// Ours runs at the kernel's default thread count (kernelInfo().maxThreads at
+// start; products of ≥ 2^20 multiply-adds are split across worker threads)
+// and at 1 thread (setKernelThreads(1)), interleaved with tfjs-wasm (one
+// thread), for the LeNet step and for each conv op.
+//
+//   BENCH_ROUNDS=2 BENCH_MS=300 BENCH_CONV_ROUNDS=1 node bench/cnn.mjs   (short run, for checking)
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -29,7 +36,9 @@ import { conv2dBackwardInput, conv2dBackwardParams, conv2dForward, conv2dGeometr
 import { useBackend } from './matmul.mjs';
 import { mnistBatches } from './train.mjs';
 import { loadTfjsGradients } from './tfjsGradients.mjs';
-import { measureRounds, median, random, timeMs as timeWith } from './util.mjs';
+import {
+  DEFAULT_THREADS, atThreads, checkSplits, describeKernel, measureRounds, median, random, startThreads, timeMs as timeWith,
+} from './util.mjs';
 
 /** As util.mjs's timeMs, with this bench's longer runs (fewer warm-ups, more repetitions). */
 const timeMs = (fn, budgetMs, opts = {}) => timeWith(fn, budgetMs, { warm: 2, maxReps: 60, ...opts });
@@ -244,6 +253,8 @@ function convAgreement(c, ours, theirs) {
  */
 export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, convRounds = 5 } = {}) {
   await loadTfjsGradients();
+  startThreads(); // workers up before anything is timed
+  const threads = DEFAULT_THREADS;
   await useBackend('wasm');
   const wasmFilterGradAdded = registerWasmFilterGrad();
   const { net, params } = lenet();
@@ -258,7 +269,7 @@ export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, 
     const n = (s) => s.reduce((p, d) => p * d, 1);
     return { ...c, y, flops: 2 * c.x[0] * g.oh * g.ow * c.w[0] * c.w[1] * c.w[2] * c.w[3],
       xd: random(n(c.x), 3 * i + 1), wd: random(n(c.w), 3 * i + 2), dyd: random(n(y), 3 * i + 3),
-      ms: { ours: {}, wasm: {}, cpu: {} } };
+      ms: { ours: {}, ours1: {}, wasm: {}, cpu: {} } };
   });
 
   checks.lenetLossAfter3Adam.wasm = lenetAgreement(net, params, data[64]);
@@ -268,24 +279,29 @@ export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, 
     theirs.dispose();
   }
 
-  log(`cnn bench: LeNet training, ours vs tfjs-wasm, ${rounds} rounds of ~${roundMs} ms each`);
-  const runs = {};
+  log(`cnn bench: LeNet training, ours at ${threads} threads and at 1 thread vs tfjs-wasm, ${rounds} interleaved rounds of ~${roundMs} ms each; ${describeKernel()}`);
+  const runs = {}, jobs = {};
   for (const b of BATCHES) {
-    runs[`ours ${b}`] = { run: oursLenet(net, params, data[b]), batch: b };
+    jobs[b] = { nT: {}, '1T': {} };
+    runs[`ours ${b}`] = { run: atThreads(threads, oursLenet(net, params, data[b]), jobs[b].nT), batch: b };
+    runs[`ours1 ${b}`] = { run: atThreads(1, oursLenet(net, params, data[b]), jobs[b]['1T']), batch: b };
     runs[`wasm ${b}`] = { run: tfjsLenet(params, data[b]), batch: b };
   }
   const fast = measureRounds(runs, { rounds, roundMs, minSteps: 5 });
   for (const b of BATCHES) runs[`wasm ${b}`].run.dispose();
 
-  log(`cnn bench: conv layer, ours vs tfjs-wasm, ${convRounds} rounds of ~100 ms per op`);
+  log(`cnn bench: conv layer, ours at ${threads} threads and at 1 thread vs tfjs-wasm, ${convRounds} rounds of ~100 ms per op`);
   for (const c of cases) {
     const ours = oursConvOps(c), theirs = tfjsConvOps(c);
-    for (const op of OPS) { c.ms.ours[op] = []; c.ms.wasm[op] = []; }
-    // Round 0 is a warm-up and is discarded.
+    for (const op of OPS) { c.ms.ours[op] = []; c.ms.ours1[op] = []; c.ms.wasm[op] = []; }
+    // Round 0 is a warm-up and is discarded; ours nT and 1T alternate in order.
     for (let round = 0; round <= convRounds; round++) {
       for (const op of OPS) {
-        const o = timeMs(ours[op], 100, { minReps: 3 }), w = timeMs(theirs[op], 100, { minReps: 3 });
-        if (round > 0) { c.ms.ours[op].push(o); c.ms.wasm[op].push(w); }
+        const time = (n) => atThreads(n, timeMs)(ours[op], 100, { minReps: 3 });
+        let o, o1;
+        if (round % 2) { o1 = time(1); o = time(threads); } else { o = time(threads); o1 = time(1); }
+        const w = timeMs(theirs[op], 100, { minReps: 3 });
+        if (round > 0) { c.ms.ours[op].push(o); c.ms.ours1[op].push(o1); c.ms.wasm[op].push(w); }
       }
     }
     theirs.dispose();
@@ -319,31 +335,40 @@ export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, 
 
   const all = { ...fast, ...cpu };
   const train = BATCHES.map((b) => {
-    const ours = all[`ours ${b}`], wasm = all[`wasm ${b}`], cpuR = all[`cpu ${b}`];
+    const ours = all[`ours ${b}`], one = all[`ours1 ${b}`], wasm = all[`wasm ${b}`], cpuR = all[`cpu ${b}`];
+    checkSplits(`cnn bench, LeNet batch ${b}`, jobs[b]['1T'], jobs[b].nT, threads);
+    const perRound = ours.rates.map((x, i) => x / one.rates[i]);
     return {
-      batch: b, ours: ours.examplesPerSec, tfjsWasm: wasm.examplesPerSec, tfjsCpu: cpuR.examplesPerSec,
+      batch: b, threads, ours: ours.examplesPerSec, oursNT: ours.examplesPerSec, ours1T: one.examplesPerSec,
+      threadSpeedup: ours.examplesPerSec / one.examplesPerSec, threadSpeedupPerRound: perRound,
+      threadSpeedupMedianOfRounds: median(perRound), splits: jobs[b].nT.splits ?? null, workerBlocks: jobs[b].nT.workerBlocks ?? null,
+      tfjsWasm: wasm.examplesPerSec, tfjsCpu: cpuR.examplesPerSec,
       vsWasm: ours.examplesPerSec / wasm.examplesPerSec, vsCpu: ours.examplesPerSec / cpuR.examplesPerSec,
-      steps: { ours: ours.steps, tfjsWasm: wasm.steps, tfjsCpu: cpuR.steps },
-      finalLoss: { ours: ours.loss, tfjsWasm: wasm.loss, tfjsCpu: cpuR.loss },
+      vsWasm1T: one.examplesPerSec / wasm.examplesPerSec,
+      steps: { ours: ours.steps, ours1T: one.steps, tfjsWasm: wasm.steps, tfjsCpu: cpuR.steps },
+      finalLoss: { ours: ours.loss, ours1T: one.loss, tfjsWasm: wasm.loss, tfjsCpu: cpuR.loss },
     };
   });
   const gf = (flops, ms) => flops / (ms * 1e6);
   const conv = cases.map((c) => {
     const med = (who, op) => median(c.ms[who][op].map((t) => t[0]));
-    const row = { name: c.name, x: c.x, w: c.w, padding: c.padding, gflopPerGemm: c.flops / 1e9, ops: {} };
-    let sum = { ours: 0, wasm: 0, cpu: 0 };
+    const row = { name: c.name, x: c.x, w: c.w, padding: c.padding, gflopPerGemm: c.flops / 1e9, threads, ops: {} };
+    let sum = { ours: 0, ours1: 0, wasm: 0, cpu: 0 };
     for (const op of OPS) {
-      const ms = { ours: med('ours', op), wasm: med('wasm', op), cpu: c.ms.cpu[op] };
+      const ms = { ours: med('ours', op), ours1: med('ours1', op), wasm: med('wasm', op), cpu: c.ms.cpu[op] };
       const bestOurs = Math.min(...c.ms.ours[op].map((t) => t[1])), bestWasm = Math.min(...c.ms.wasm[op].map((t) => t[1]));
-      row.ops[op] = { ms, ours: gf(c.flops, ms.ours), tfjsWasm: gf(c.flops, ms.wasm), tfjsCpu: gf(c.flops, ms.cpu),
-        vsWasm: ms.wasm / ms.ours, vsCpu: ms.cpu / ms.ours, oursBest: gf(c.flops, bestOurs), tfjsWasmBest: gf(c.flops, bestWasm) };
+      row.ops[op] = { ms, ours: gf(c.flops, ms.ours), ours1T: gf(c.flops, ms.ours1), threadSpeedup: ms.ours1 / ms.ours,
+        tfjsWasm: gf(c.flops, ms.wasm), tfjsCpu: gf(c.flops, ms.cpu),
+        vsWasm: ms.wasm / ms.ours, vsWasm1T: ms.wasm / ms.ours1, vsCpu: ms.cpu / ms.ours,
+        oursBest: gf(c.flops, bestOurs), ours1TBest: gf(c.flops, Math.min(...c.ms.ours1[op].map((t) => t[1]))), tfjsWasmBest: gf(c.flops, bestWasm) };
       for (const k of Object.keys(sum)) sum[k] += ms[k];
     }
     // Also the median over rounds of each round's ratio (ours and tfjs-wasm ran back to back).
     const perRound = c.ms.ours.fwd.map((_, r) => OPS.reduce((t, op) => t + c.ms.wasm[op][r][0], 0)
       / OPS.reduce((t, op) => t + c.ms.ours[op][r][0], 0));
-    row.total = { ms: sum, ours: gf(3 * c.flops, sum.ours), tfjsWasm: gf(3 * c.flops, sum.wasm), tfjsCpu: gf(3 * c.flops, sum.cpu),
-      vsWasm: sum.wasm / sum.ours, vsCpu: sum.cpu / sum.ours, vsWasmPerRound: perRound, vsWasmMedianOfRounds: median(perRound) };
+    row.total = { ms: sum, ours: gf(3 * c.flops, sum.ours), ours1T: gf(3 * c.flops, sum.ours1), threadSpeedup: sum.ours1 / sum.ours,
+      tfjsWasm: gf(3 * c.flops, sum.wasm), tfjsCpu: gf(3 * c.flops, sum.cpu),
+      vsWasm: sum.wasm / sum.ours, vsWasm1T: sum.wasm / sum.ours1, vsCpu: sum.cpu / sum.ours, vsWasmPerRound: perRound, vsWasmMedianOfRounds: median(perRound) };
     return row;
   });
   return { train, conv, checks, wasmFilterGradAdded };
@@ -352,21 +377,25 @@ export async function runCnnBench({ log = () => {}, rounds = 5, roundMs = 1000, 
 /** The tables of {@link runCnnBench} as text. */
 export function formatCnnTables({ train, conv, wasmFilterGradAdded }) {
   const f = (x, d = 0, w = 9) => x.toFixed(d).padStart(w);
+  const n = train[0]?.threads ?? DEFAULT_THREADS;
   const lines = [
-    'LeNet training step (Adam 1e-3, softmax CE, MNIST): examples/s, median of rounds',
-    `batch |      ours  tfjsWasm   tfjsCpu |    xWasm     xCpu | steps ours/wasm/cpu`,
+    `LeNet training step (Adam 1e-3, softmax CE, MNIST): examples/s, median of rounds; ours 1T = 1 thread, ours nT = ${n} threads; tfjs 1 thread`,
+    `batch |   ours 1T   ours nT    nT/1T |  tfjsWasm   tfjsCpu |  1T/wasm  nT/wasm   nT/cpu | nT/1T per round | steps 1T/nT/wasm/cpu`,
   ];
   for (const r of train) {
-    lines.push(`${String(r.batch).padEnd(5)} |${f(r.ours)} ${f(r.tfjsWasm)} ${f(r.tfjsCpu)} |${f(r.vsWasm, 1)}${f(r.vsCpu, 1)} | `
-      + `${r.steps.ours}/${r.steps.tfjsWasm}/${r.steps.tfjsCpu}`);
+    lines.push(`${String(r.batch).padEnd(5)} |${f(r.ours1T)} ${f(r.ours)}${f(r.threadSpeedup, 2)} |${f(r.tfjsWasm)} ${f(r.tfjsCpu)} |`
+      + `${f(r.vsWasm1T, 1)}${f(r.vsWasm, 1)}${f(r.vsCpu, 1)} | ${r.threadSpeedupPerRound.map((v) => v.toFixed(2)).join(' ')} | `
+      + `${r.steps.ours1T}/${r.steps.ours}/${r.steps.tfjsWasm}/${r.steps.tfjsCpu}`);
   }
-  lines.push('', `conv layer: GFLOP/s (2·N·OH·OW·K·K·C·F per op; all = 3 ops / sum of medians)${wasmFilterGradAdded ? '; tfjs-wasm dW = bench kernel (transpose + XNNPACK conv)' : ''}`);
-  lines.push(`${'case'.padEnd(14)} op  |   ours  wasm   cpu |  xWasm   xCpu | ms ours / wasm / cpu`);
+  lines.push('', `conv layer: GFLOP/s (2·N·OH·OW·K·K·C·F per op; all = 3 ops / sum of medians); ours 1T = 1 thread, nT = ${n} threads`
+    + `${wasmFilterGradAdded ? '; tfjs-wasm dW = bench kernel (transpose + XNNPACK conv)' : ''}`);
+  lines.push(`${'case'.padEnd(14)} op  | ours1T oursNT nT/1T  wasm   cpu | 1T/wasm nT/wasm   nT/cpu | ms ours 1T / nT / wasm / cpu`);
   for (const r of conv) {
     for (const [op, o] of [...Object.entries(r.ops), ['all', r.total]]) {
-      lines.push(`${r.name.padEnd(14)} ${op.padEnd(3)} |${f(o.ours, 1, 7)}${f(o.tfjsWasm, 1, 6)}${f(o.tfjsCpu, 2, 6)} |${f(o.vsWasm, 2, 7)}${f(o.vsCpu, 1, 7)} | `
-        + `${o.ms.ours.toFixed(2)} / ${o.ms.wasm.toFixed(2)} / ${o.ms.cpu.toFixed(1)}`
-        + (o.vsWasmPerRound ? ` | xWasm per round ${o.vsWasmPerRound.map((v) => v.toFixed(1)).join(' ')}` : ''));
+      lines.push(`${r.name.padEnd(14)} ${op.padEnd(3)} |${f(o.ours1T, 1, 7)}${f(o.ours, 1, 7)}${f(o.threadSpeedup, 2, 6)}${f(o.tfjsWasm, 1, 6)}${f(o.tfjsCpu, 2, 6)} |`
+        + `${f(o.vsWasm1T, 2, 8)}${f(o.vsWasm, 2, 8)}${f(o.vsCpu, 1, 9)} | `
+        + `${o.ms.ours1.toFixed(2)} / ${o.ms.ours.toFixed(2)} / ${o.ms.wasm.toFixed(2)} / ${o.ms.cpu.toFixed(1)}`
+        + (o.vsWasmPerRound ? ` | nT/wasm per round ${o.vsWasmPerRound.map((v) => v.toFixed(1)).join(' ')}` : ''));
     }
   }
   return lines.join('\n');
@@ -374,9 +403,13 @@ export function formatCnnTables({ train, conv, wasmFilterGradAdded }) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now(), loadBefore = os.loadavg();
-  const res = await runCnnBench({ log: console.log });
+  const env = (name, dflt) => Number(process.env[name] ?? dflt);
+  console.log(describeKernel());
+  const res = await runCnnBench({ log: console.log, rounds: env('BENCH_ROUNDS', 5), roundMs: env('BENCH_MS', 1000),
+    convRounds: env('BENCH_CONV_ROUNDS', 5) });
   console.log(formatCnnTables(res));
   console.log(`checks: ${JSON.stringify(res.checks)}`);
+  console.log(`at the end: ${describeKernel()}`);
   console.log(`cnn bench took ${((performance.now() - t0) / 1000).toFixed(1)} s; load average before ${loadBefore.map((x) => x.toFixed(2)).join(' ')}, after ${os.loadavg().map((x) => x.toFixed(2)).join(' ')}`);
   const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
   mkdirSync(dir, { recursive: true });

@@ -6,6 +6,10 @@
 // Prints a GFLOP/s table and writes bench/results/matmul.json. Timing: our
 // call includes copying A,B into wasm memory and C out; tfjs times
 // matMul + dataSync on tensors created beforehand (inputs not re-uploaded).
+// Ours runs twice per case: at 1 thread (setKernelThreads(1)) and at the
+// default thread count (kernelInfo().maxThreads at start: the machine's cores,
+// at most 4), where products of at least 2^20 multiply-adds are split across
+// worker threads. tfjs-wasm runs on one thread.
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -15,7 +19,10 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { matmulKernel } from '../dist/src/kernels/matmul.js';
 import { wasmAvailable } from '../dist/src/kernels/wasmMatmul.js';
-import { median, random, timeMs } from './util.mjs';
+import { kernelInfo } from '../dist/src/index.js';
+import {
+  DEFAULT_THREADS, atThreads, checkSplits, describeKernel, median, random, startThreads, timeMs,
+} from './util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -79,27 +86,45 @@ function timeTfjs(r, budgetMs, opts) {
 }
 
 /**
- * Run all cases; returns one row per case with GFLOP/s and ratios. Ours and
- * tfjs-wasm are measured back to back per case in `rounds` rounds after a
- * warm-up round (median over rounds) so that machine noise hits both alike;
- * tfjs-cpu once.
+ * Run all cases; returns one row per case with GFLOP/s and ratios. Ours at 1
+ * thread, ours at the default thread count and tfjs-wasm are measured back to
+ * back per case (ours 1T and nT in alternating order from round to round) in
+ * `rounds` rounds after a warm-up round (median over rounds) so that machine
+ * noise hits all alike; tfjs-cpu once. `budgetMs` is per contender and round.
+ *
+ * Row fields: `ours` (= `oursNT`, GFLOP/s at `threads` threads), `ours1T`,
+ * `threadSpeedup` (nT / 1T, ratio of the medians; `threadSpeedupPerRound`
+ * and its median too), `threaded` (whether the nT rounds split the product
+ * across threads: products below 2^20 multiply-adds stay on one thread),
+ * `workerBlocksPerSplit` (blocks of a split product that worker threads
+ * computed, on average: the calling thread takes any block no worker has
+ * claimed, so this drops when the machine's other load delays the workers),
+ * `tfjsWasm`, `tfjsCpu`, `vsWasm` / `vsCpu` (nT), `vsWasm1T` / `vsCpu1T`, and
+ * the fastest single repetitions `oursBest`, `ours1TBest`, `tfjsWasmBest`.
  */
-export async function runMatmulBench({ rounds = 3 } = {}) {
+export async function runMatmulBench({ rounds = 3, budgetMs = 200 } = {}) {
   if (!wasmAvailable()) throw new Error('tensorfold wasm kernel unavailable');
+  startThreads(); // workers up before anything is timed
+  const threads = DEFAULT_THREADS;
   const rows = cases().map((c, idx) => {
     const [sa, sb] = shapes(c.m, c.k, c.n, c.layout);
     return { ...c, sa, sb, a: random(sa[0] * sa[1], 2 * idx + 1), b: random(sb[0] * sb[1], 2 * idx + 2),
-      oursMs: [], wasmMs: [] };
+      oursMs: [], ours1Ms: [], wasmMs: [], jobs: { one: {}, many: {} } };
   });
   await useBackend('cpu');
   await useBackend('wasm');
   // Round 0 is a warm-up (V8 tier-up; also the allocator, whose fresh pages
   // for result arrays cost page faults early on) and is discarded.
   for (let round = 0; round <= rounds; round++) {
-    if (round === 1) for (const r of rows) { r.oursMs.length = 0; r.wasmMs.length = 0; }
+    if (round === 1) {
+      for (const r of rows) { r.oursMs.length = 0; r.ours1Ms.length = 0; r.wasmMs.length = 0; r.jobs = { one: {}, many: {} }; }
+    }
     for (const r of rows) {
-      r.oursMs.push(timeMs(() => matmulKernel(r.a, r.b, r.m, r.k, r.n, r.layout), 200));
-      r.wasmMs.push(timeTfjs(r, 200));
+      const call = () => matmulKernel(r.a, r.b, r.m, r.k, r.n, r.layout);
+      const one = () => r.ours1Ms.push(atThreads(1, timeMs, r.jobs.one)(call, budgetMs));
+      const many = () => r.oursMs.push(atThreads(threads, timeMs, r.jobs.many)(call, budgetMs));
+      if (round % 2) { many(); one(); } else { one(); many(); }
+      r.wasmMs.push(timeTfjs(r, budgetMs));
     }
   }
   await useBackend('cpu');
@@ -108,35 +133,50 @@ export async function runMatmulBench({ rounds = 3 } = {}) {
   const med = (xs) => median(xs.map((x) => x[0]));
   const best = (xs) => Math.min(...xs.map((x) => x[1]));
   return rows.map((r) => {
-    const ours = gflops(r, med(r.oursMs)), tfjsWasm = gflops(r, med(r.wasmMs));
+    checkSplits(`matmul bench, ${r.name} (${r.layout})`, r.jobs.one, { splits: 1 }, threads);
+    const ours = gflops(r, med(r.oursMs)), ours1T = gflops(r, med(r.ours1Ms)), tfjsWasm = gflops(r, med(r.wasmMs));
     const tfjsCpu = gflops(r, r.cpuMs);
-    return { name: r.name, layout: r.layout, m: r.m, k: r.k, n: r.n, ours, tfjsWasm, tfjsCpu,
-      vsWasm: ours / tfjsWasm, vsCpu: ours / tfjsCpu,
+    const perRound = r.oursMs.map((x, i) => r.ours1Ms[i][0] / x[0]);
+    return { name: r.name, layout: r.layout, m: r.m, k: r.k, n: r.n, threads, ours, oursNT: ours, ours1T,
+      threadSpeedup: ours / ours1T, threadSpeedupPerRound: perRound, threadSpeedupMedianOfRounds: median(perRound),
+      threaded: r.jobs.many.splits === undefined ? null : r.jobs.many.splits > 0, splits: r.jobs.many.splits ?? null,
+      workerBlocksPerSplit: r.jobs.many.splits > 0 ? r.jobs.many.workerBlocks / r.jobs.many.splits : null,
+      tfjsWasm, tfjsCpu, vsWasm: ours / tfjsWasm, vsCpu: ours / tfjsCpu,
+      vsWasm1T: ours1T / tfjsWasm, vsCpu1T: ours1T / tfjsCpu,
       // Fastest single repetition: less sensitive to other load on the machine.
-      oursBest: gflops(r, best(r.oursMs)), tfjsWasmBest: gflops(r, best(r.wasmMs)) };
+      oursBest: gflops(r, best(r.oursMs)), ours1TBest: gflops(r, best(r.ours1Ms)), tfjsWasmBest: gflops(r, best(r.wasmMs)) };
   });
 }
 
 /** The table of {@link runMatmulBench} rows as text. */
 export function formatMatmulTable(rows) {
-  const f = (x, d = 1) => x.toFixed(d).padStart(7);
+  const f = (x, d = 1, w = 7) => x.toFixed(d).padStart(w);
+  const n = rows[0]?.threads ?? DEFAULT_THREADS;
   const lines = [
-    'GFLOP/s, median of rounds (best single rep in the last two columns)',
-    `${'case'.padEnd(22)} lay   M    K    N |    ours tfjsWasm tfjsCpu |   xWasm    xCpu | bestOurs bestWasm`,
+    `matmul GFLOP/s, median of rounds; ours 1T = 1 thread, ours nT = ${n} threads (products ≥ 2^20 multiply-adds`
+      + ' are split; "wrk" = blocks the workers computed per split product, "-" = not split); tfjs-wasm 1 thread.',
+    '  Best single repetition in the last columns.',
+    `${'case'.padEnd(22)} lay   M    K    N | ours 1T ours nT   nT/1T  wrk | tfjsWasm tfjsCpu | 1T/wasm nT/wasm  nT/cpu | best1T  bestNT bestWasm`,
   ];
   for (const r of rows) {
     lines.push(`${r.name.padEnd(22)} ${r.layout} ${String(r.m).padStart(4)} ${String(r.k).padStart(4)} ${String(r.n).padStart(4)} |`
-      + `${f(r.ours)}  ${f(r.tfjsWasm)} ${f(r.tfjsCpu)} | ${f(r.vsWasm)} ${f(r.vsCpu)} | ${f(r.oursBest)}  ${f(r.tfjsWasmBest)}`);
+      + `${f(r.ours1T)} ${f(r.ours)} ${f(r.threadSpeedup, 2)} ${(r.threaded ? r.workerBlocksPerSplit.toFixed(1) : r.threaded === null ? '?' : '-').padStart(4)} |  ${f(r.tfjsWasm)} ${f(r.tfjsCpu)} |`
+      + ` ${f(r.vsWasm1T, 2)} ${f(r.vsWasm, 2)} ${f(r.vsCpu, 0)} | ${f(r.ours1TBest)} ${f(r.oursBest)}  ${f(r.tfjsWasmBest)}`);
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const rows = await runMatmulBench();
+  // BENCH_ROUNDS / BENCH_MS: shorter runs for checking the script (defaults 3 rounds of 200 ms).
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 3), budgetMs = Number(process.env.BENCH_MS ?? 200);
+  console.log(describeKernel());
+  const rows = await runMatmulBench({ rounds, budgetMs });
   console.log(formatMatmulTable(rows));
+  const end = kernelInfo();
+  console.log(`at the end: ${describeKernel(end)}`);
   mkdirSync(join(here, 'results'), { recursive: true });
   const out = join(here, 'results', 'matmul.json');
   writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version,
-    unit: 'GFLOP/s', rows }, null, 2) + '\n');
+    unit: 'GFLOP/s', threads: DEFAULT_THREADS, kernelInfoAtEnd: end, rows }, null, 2) + '\n');
   console.log(`wrote ${out}`);
 }

@@ -10,6 +10,14 @@
 // tfjs is `optimizer.minimize(() => tf.losses.softmaxCrossEntropy(...))` on
 // tf.variable weights with the loss read back by dataSync. Both start from
 // the same weights and see the same batches in the same order.
+//
+// Ours runs twice per optimizer, in the same interleaved rounds: at the
+// kernel's default thread count (kernelInfo().maxThreads at start; the GEMMs
+// of this step, ≥ 2^20 multiply-adds except the 128-10 layer's, are split
+// across worker threads) and at 1 thread (setKernelThreads(1)), so the table
+// shows what the other cores give. tfjs-wasm and tfjs-cpu run on one thread.
+//
+//   BENCH_ROUNDS=2 BENCH_MS=300 node bench/train.mjs   (short run, for checking)
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -19,7 +27,7 @@ import {
 import { loadMnist } from '../dist/src/node/index.js';
 import { useBackend } from './matmul.mjs';
 import { loadTfjsGradients } from './tfjsGradients.mjs';
-import { measureRounds } from './util.mjs';
+import { DEFAULT_THREADS, atThreads, checkSplits, describeKernel, measureRounds, median, startThreads } from './util.mjs';
 
 /** Steppers of batch BATCH, as measureRounds takes them. */
 const withBatch = (runs) => Object.fromEntries(Object.entries(runs).map(([n, run]) => [n, { run, batch: BATCH }]));
@@ -127,19 +135,29 @@ function checkAgreement(net, params, batches) {
 }
 
 /**
- * Examples/s of full training steps for ours (sgd, adam) and tfjs-wasm,
- * tfjs-cpu (same optimizers). Returns one row per optimizer with ratios.
+ * Examples/s of full training steps for ours (sgd, adam) at the default
+ * thread count and at 1 thread, and tfjs-wasm, tfjs-cpu (same optimizers).
+ * Returns one row per optimizer with ratios: `ours` (= `oursNT`, at
+ * `threads` threads), `ours1T`, `threadSpeedup` (nT / 1T of the medians, and
+ * per round), `vsWasm` / `vsCpu` (nT), `vsWasm1T` / `vsCpu1T`, and
+ * `splits` / `workerBlocks` (products split across threads in the nT runs,
+ * warm-up included, and blocks of them the workers computed).
+ * `cpuRounds` / `cpuRoundMs` are tfjs-cpu's (slow: ~0.2 s per step).
  */
-export async function runTrainBench({ rounds = 5, roundMs = 1500, log = () => {} } = {}) {
+export async function runTrainBench({ rounds = 5, roundMs = 1500, cpuRounds = 3, cpuRoundMs = 1000, log = () => {} } = {}) {
   await loadTfjsGradients();
   const batches = mnistBatches();
   const { net, params } = mlp();
+  startThreads(); // workers up before anything is timed
+  const threads = DEFAULT_THREADS;
   await useBackend('wasm');
   checkAgreement(net, params, batches);
-  log(`train bench: ours vs tfjs-wasm, ${rounds} rounds of ~${roundMs} ms each`);
-  const runs = {};
+  log(`train bench: ours at ${threads} threads and at 1 thread vs tfjs-wasm (1 thread), ${rounds} interleaved rounds of ~${roundMs} ms each; ${describeKernel()}`);
+  const runs = {}, jobs = {};
   for (const [o, make] of Object.entries(OPTIMIZERS)) {
-    runs[`ours ${o}`] = oursContender(net, params, make.ours(), batches);
+    jobs[o] = { nT: {}, '1T': {} };
+    runs[`ours nT ${o}`] = atThreads(threads, oursContender(net, params, make.ours(), batches), jobs[o].nT);
+    runs[`ours 1T ${o}`] = atThreads(1, oursContender(net, params, make.ours(), batches), jobs[o]['1T']);
     runs[`wasm ${o}`] = tfjsContender(params, make.tfjs, batches);
   }
   const fast = measureRounds(withBatch(runs), { rounds, roundMs, minSteps: 10 });
@@ -148,17 +166,24 @@ export async function runTrainBench({ rounds = 5, roundMs = 1500, log = () => {}
   await useBackend('cpu');
   const cpuRuns = {};
   for (const [o, make] of Object.entries(OPTIMIZERS)) cpuRuns[`cpu ${o}`] = tfjsContender(params, make.tfjs, batches);
-  const cpu = measureRounds(withBatch(cpuRuns), { rounds: 3, roundMs: 1000, minSteps: 3 });
+  const cpu = measureRounds(withBatch(cpuRuns), { rounds: cpuRounds, roundMs: cpuRoundMs, minSteps: 3 });
   for (const run of Object.values(cpuRuns)) run.dispose();
+  await useBackend('wasm');
   const all = { ...fast, ...cpu };
   return Object.keys(OPTIMIZERS).map((o) => {
-    const ours = all[`ours ${o}`], wasm = all[`wasm ${o}`], cpuR = all[`cpu ${o}`];
+    const ours = all[`ours nT ${o}`], one = all[`ours 1T ${o}`], wasm = all[`wasm ${o}`], cpuR = all[`cpu ${o}`];
+    checkSplits(`train bench, ${o}`, jobs[o]['1T'], jobs[o].nT, threads);
+    const perRound = ours.rates.map((x, i) => x / one.rates[i]);
     return {
-      optimizer: o, batch: BATCH, sizes: SIZES,
-      ours: ours.examplesPerSec, tfjsWasm: wasm.examplesPerSec, tfjsCpu: cpuR.examplesPerSec,
+      optimizer: o, batch: BATCH, sizes: SIZES, threads,
+      ours: ours.examplesPerSec, oursNT: ours.examplesPerSec, ours1T: one.examplesPerSec,
+      threadSpeedup: ours.examplesPerSec / one.examplesPerSec, threadSpeedupPerRound: perRound,
+      threadSpeedupMedianOfRounds: median(perRound), splits: jobs[o].nT.splits ?? null, workerBlocks: jobs[o].nT.workerBlocks ?? null,
+      tfjsWasm: wasm.examplesPerSec, tfjsCpu: cpuR.examplesPerSec,
       vsWasm: ours.examplesPerSec / wasm.examplesPerSec, vsCpu: ours.examplesPerSec / cpuR.examplesPerSec,
-      steps: { ours: ours.steps, tfjsWasm: wasm.steps, tfjsCpu: cpuR.steps },
-      finalLoss: { ours: ours.loss, tfjsWasm: wasm.loss, tfjsCpu: cpuR.loss },
+      vsWasm1T: one.examplesPerSec / wasm.examplesPerSec, vsCpu1T: one.examplesPerSec / cpuR.examplesPerSec,
+      steps: { ours: ours.steps, ours1T: one.steps, tfjsWasm: wasm.steps, tfjsCpu: cpuR.steps },
+      finalLoss: { ours: ours.loss, ours1T: one.loss, tfjsWasm: wasm.loss, tfjsCpu: cpuR.loss },
     };
   });
 }
@@ -166,17 +191,23 @@ export async function runTrainBench({ rounds = 5, roundMs = 1500, log = () => {}
 /** The table of {@link runTrainBench} rows as text. */
 export function formatTrainTable(rows) {
   const f = (x, d = 0) => x.toFixed(d).padStart(9);
+  const n = rows[0]?.threads ?? DEFAULT_THREADS;
   const lines = [
-    `MLP ${SIZES.join('-')} relu, softmax CE, batch ${BATCH}, MNIST: examples/s, median of rounds`,
-    `optimizer |      ours  tfjsWasm   tfjsCpu |    xWasm     xCpu | steps ours/wasm/cpu`,
+    `MLP ${SIZES.join('-')} relu, softmax CE, batch ${BATCH}, MNIST: examples/s, median of rounds; `
+      + `ours 1T = 1 thread, ours nT = ${n} threads; tfjs 1 thread`,
+    `optimizer |   ours 1T   ours nT    nT/1T |  tfjsWasm   tfjsCpu |  1T/wasm  nT/wasm   nT/cpu | nT/1T per round | steps 1T/nT/wasm/cpu`,
   ];
   for (const r of rows) {
-    lines.push(`${r.optimizer.padEnd(9)} |${f(r.ours)} ${f(r.tfjsWasm)} ${f(r.tfjsCpu)} |${f(r.vsWasm, 1)}${f(r.vsCpu, 1)} | `
-      + `${r.steps.ours}/${r.steps.tfjsWasm}/${r.steps.tfjsCpu}`);
+    lines.push(`${r.optimizer.padEnd(9)} |${f(r.ours1T)} ${f(r.ours)}${f(r.threadSpeedup, 2)} |${f(r.tfjsWasm)} ${f(r.tfjsCpu)} |`
+      + `${f(r.vsWasm1T, 1)}${f(r.vsWasm, 1)}${f(r.vsCpu, 1)} | ${r.threadSpeedupPerRound.map((v) => v.toFixed(2)).join(' ')} | `
+      + `${r.steps.ours1T}/${r.steps.ours}/${r.steps.tfjsWasm}/${r.steps.tfjsCpu}`);
   }
   return lines.join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  console.log(formatTrainTable(await runTrainBench({ log: console.log })));
+  const env = (name, dflt) => Number(process.env[name] ?? dflt);
+  console.log(formatTrainTable(await runTrainBench({ log: console.log, rounds: env('BENCH_ROUNDS', 5), roundMs: env('BENCH_MS', 1500),
+    cpuRounds: env('BENCH_CPU_ROUNDS', 3), cpuRoundMs: env('BENCH_CPU_MS', 1000) })));
+  console.log(`at the end: ${describeKernel()}`);
 }

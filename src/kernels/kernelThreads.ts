@@ -12,33 +12,55 @@
 // itself (browsers do not start a worker while the page's thread is busy). Results never depend on
 // it: a block is computed with the same bits on any thread (see matmul.ts in ./assembly).
 
-/** Int32 slots per worker in the control array (64 bytes: one cache line each). */
-const SLOT = 16;
-/** Slot fields: job sequence number (caller → worker), last finished job (worker → caller), ready flag. */
-const SEQ = 0, DONE = 1, READY = 2, ARGS = 3;
+// The control array (Int32, shared by the caller and every worker): the job's sequence number,
+// its claim word ((seq mod 2²³) << 8 | next block), the count of finished blocks, the count of
+// ready workers, then the job's arguments.
+const SEQ = 0, CLAIM = 1, FINISHED = 2, READY = 3, ARGS = 4;
+/** Job arguments: layout, a, b, c, m, k, n, byCols, step, blocks, dim, helpers. */
+const N_ARGS = 12;
 /** Upper bound on threads (the caller plus workers). */
 export const MAX_THREADS = 8;
+/** Upper bound on blocks per product (the claim word keeps 8 bits for the block index). */
+export const MAX_BLOCKS = 255;
 
 // The worker's whole program. Plain ES2017, valid as a Node `eval` worker and as a classic Web
-// Worker. It spins briefly before sleeping, because a training step issues its products in bursts.
+// Worker. Every thread takes blocks of the current product from the claim word until none are
+// left, so a worker the OS has not scheduled yet costs the caller nothing: it does those blocks
+// itself. A worker spins a little before sleeping, since a training step issues products in bursts.
+//
+// NOTE: the block geometry (lo = i·step, hi = min(dim, lo + step)) is repeated in takeBlocks below.
 const WORKER_SOURCE = `(function () {
+  function work(ex, ctl, s, slot, scratch) {
+    var a = ${ARGS};
+    var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
+    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], blocks = ctl[a + 9], dim = ctl[a + 10];
+    if (slot >= ctl[a + 11]) return;
+    var tag = (s & 0x7fffff) << 8;
+    for (;;) {
+      var w = Atomics.load(ctl, ${CLAIM});
+      if ((w & ~255) !== tag || (w & 255) >= blocks) return;
+      if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
+      var lo = (w & 255) * step, hi = Math.min(dim, lo + step);
+      if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi);
+      else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n);
+      Atomics.add(ctl, ${FINISHED}, 1);
+      Atomics.notify(ctl, ${FINISHED});
+    }
+  }
   function start(d) {
     var ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-    var ctl = new Int32Array(d.control, d.slot * ${SLOT * 4}, ${SLOT});
-    Atomics.store(ctl, ${READY}, 1);
+    var ctl = new Int32Array(d.control);
+    Atomics.add(ctl, ${READY}, 1);
     Atomics.notify(ctl, ${READY});
     var seen = 0;
     for (;;) {
-      for (var spin = 0; spin < 1000000 && Atomics.load(ctl, ${SEQ}) === seen; spin++) {}
+      for (var spin = 0; spin < SPIN && Atomics.load(ctl, ${SEQ}) === seen; spin++) {}
       Atomics.wait(ctl, ${SEQ}, seen);
       seen = Atomics.load(ctl, ${SEQ});
-      var a = ${ARGS};
-      ex.matmul(ctl[a], ctl[a + 1], ctl[a + 2], ctl[a + 3], ctl[a + 4], ctl[a + 5], ctl[a + 6], ctl[a + 7],
-                ctl[a + 8], ctl[a + 9], ctl[a + 10], ctl[a + 11]);
-      Atomics.store(ctl, ${DONE}, seen);
-      Atomics.notify(ctl, ${DONE});
+      work(ex, ctl, seen, d.slot, d.scratch);
     }
   }
+  var SPIN = 200000;
   if (typeof require === 'function') require('node:worker_threads').parentPort.once('message', start);
   else self.onmessage = function (e) { start(e.data); };
 })();
@@ -48,6 +70,8 @@ const WORKER_SOURCE = `(function () {
 export interface KernelModule {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
+  /** The scratch area of thread `t` (0 is the caller): see wasmWorkspace. */
+  scratch(t: number): number;
 }
 
 interface NodeWorker { postMessage(m: unknown): void; unref(): void; on(e: 'error', f: () => void): void }
@@ -107,11 +131,12 @@ let spawned = 0;
 let wanted: number | undefined;
 let seq = 0;
 let callerMayWait: boolean | undefined;
-let posted = 0;
+let splits = 0;
+let workerBlocks = 0;
 
-/** Jobs handed to workers so far in this context (tests use it to see the threaded path taken). */
-export function postedJobs(): number {
-  return posted;
+/** Products published to workers, and blocks the workers computed, so far in this context (for tests). */
+export function threadStats(): { readonly splits: number; readonly workerBlocks: number } {
+  return { splits, workerBlocks };
 }
 
 /**
@@ -135,21 +160,24 @@ export function threadsWanted(): number {
 export function ensureWorkers(kernel: KernelModule): void {
   const need = threadsWanted() - 1;
   if (spawned >= need || !threadsPossible()) return;
-  control ??= new Int32Array(new SharedArrayBuffer(MAX_THREADS * SLOT * 4));
+  control ??= new Int32Array(new SharedArrayBuffer(4 * (ARGS + N_ARGS)));
   while (spawned < need) {
     const slot = spawned;
-    if (!spawn({ module: kernel.module, memory: kernel.memory, control: control.buffer, slot })) break;
+    const start = { module: kernel.module, memory: kernel.memory, control: control.buffer, slot, scratch: kernel.scratch(slot + 1) };
+    if (!spawn(start)) break;
     spawned++;
   }
 }
 
-/** Workers that have started and may take a job, at most `threadsWanted() − 1`. */
+/** Workers started so far (each owns the scratch area of thread index slot + 1). */
+export function spawnedWorkers(): number {
+  return spawned;
+}
+
+/** Workers that have started and may take blocks, at most `threadsWanted() − 1`. */
 export function readyWorkers(): number {
   if (control === undefined) return 0;
-  const limit = Math.min(spawned, threadsWanted() - 1);
-  let n = 0;
-  while (n < limit && Atomics.load(control, n * SLOT + READY) === 1) n++;
-  return n;
+  return Math.min(Atomics.load(control, READY), threadsWanted() - 1);
 }
 
 /**
@@ -159,12 +187,9 @@ export function readyWorkers(): number {
 export function awaitWorkers(count: number, timeoutMs = 5000): number {
   if (control === undefined) return 0;
   const end = Date.now() + timeoutMs;
-  for (let i = 0; i < Math.min(count, spawned); i++) {
-    while (Atomics.load(control, i * SLOT + READY) !== 1 && Date.now() < end) {
-      if (!waitAllowed()) break;
-      Atomics.wait(control, i * SLOT + READY, 0, Math.max(1, end - Date.now()));
-    }
-  }
+  const want = Math.min(count, spawned);
+  for (let got = Atomics.load(control, READY); got < want && Date.now() < end && waitAllowed(); got = Atomics.load(control, READY))
+    Atomics.wait(control, READY, got, Math.max(1, end - Date.now()));
   return readyWorkers();
 }
 
@@ -181,25 +206,55 @@ function waitAllowed(): boolean {
   return callerMayWait;
 }
 
-/** Hands worker `w` (0-based) the GEMM block job `args` (12 int32 arguments of `matmul`). */
-export function post(w: number, args: readonly number[]): void {
-  const ctl = control!;
-  const base = w * SLOT;
-  for (let i = 0; i < args.length; i++) ctl[base + ARGS + i] = args[i]!;
-  posted++;
-  seq = (seq + 1) | 0 || 1;
-  Atomics.store(ctl, base + SEQ, seq);
-  Atomics.notify(ctl, base + SEQ);
+/** A product split into blocks: `blocks` runs of `step` rows (or columns) of C, out of `dim`. */
+export interface Split {
+  readonly layout: number; readonly a: number; readonly b: number; readonly c: number;
+  readonly m: number; readonly k: number; readonly n: number;
+  readonly byCols: boolean; readonly step: number; readonly blocks: number; readonly dim: number;
 }
 
-/** Waits until worker `w` has finished the job posted last (spinning first, then sleeping if allowed). */
-export function join(w: number): void {
+/**
+ * Computes `job` with up to `helpers` ready workers: publishes it, takes blocks on the calling
+ * thread with `matmul` (its own scratch) until none are left, then waits for the blocks the
+ * workers took. Returns the number of blocks the workers computed.
+ */
+export function runSplit(job: Split, helpers: number,
+                         matmul: (i0: number, i1: number, j0: number, j1: number) => void): number {
   const ctl = control!;
-  const i = w * SLOT + DONE, want = Atomics.load(ctl, w * SLOT + SEQ);
-  for (let spin = 0; spin < 100000; spin++) if (Atomics.load(ctl, i) === want) return;
-  if (waitAllowed()) {
-    for (let got = Atomics.load(ctl, i); got !== want; got = Atomics.load(ctl, i)) Atomics.wait(ctl, i, got);
-  } else {
-    while (Atomics.load(ctl, i) !== want) { /* a browser's main thread may not sleep */ }
+  if (job.blocks > MAX_BLOCKS) throw new RangeError(`runSplit: ${job.blocks} blocks (at most ${MAX_BLOCKS})`);
+  seq = (seq + 1) & 0x7fffff || 1;
+  const tag = seq << 8;
+  const args = [job.layout, job.a, job.b, job.c, job.m, job.k, job.n, job.byCols ? 1 : 0, job.step, job.blocks, job.dim, helpers];
+  for (let i = 0; i < N_ARGS; i++) ctl[ARGS + i] = args[i]!;
+  Atomics.store(ctl, FINISHED, 0);
+  Atomics.store(ctl, CLAIM, tag);
+  Atomics.store(ctl, SEQ, seq);
+  Atomics.notify(ctl, SEQ, helpers);
+  let mine = 0;
+  for (;;) {
+    const w = Atomics.load(ctl, CLAIM);
+    const i = w & 255;
+    if (i >= job.blocks) break;
+    if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) !== w) continue;
+    const lo = i * job.step, hi = Math.min(job.dim, lo + job.step);
+    if (job.byCols) matmul(0, job.m, lo, hi);
+    else matmul(lo, hi, 0, job.n);
+    mine++;
   }
+  // The rest were taken by workers: wait for them (spinning first: they finish about when we do).
+  const spinUntil = (): boolean => {
+    for (let spin = 0; spin < 100000; spin++) if (Atomics.load(ctl, FINISHED) === job.blocks - mine) return true;
+    return false;
+  };
+  if (!spinUntil()) {
+    if (waitAllowed()) {
+      for (let got = Atomics.load(ctl, FINISHED); got !== job.blocks - mine; got = Atomics.load(ctl, FINISHED))
+        Atomics.wait(ctl, FINISHED, got);
+    } else {
+      while (Atomics.load(ctl, FINISHED) !== job.blocks - mine) { /* a browser's main thread may not sleep */ }
+    }
+  }
+  splits++;
+  workerBlocks += job.blocks - mine;
+  return job.blocks - mine;
 }

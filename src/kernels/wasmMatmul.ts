@@ -2,7 +2,7 @@ import { decodeBase64 } from '../internal/base64.js';
 import type { Layout } from './layout.js';
 import { wasmBase64 } from './wasmBinary.js';
 import {
-  awaitWorkers, ensureWorkers, join, post, readyWorkers, threadsPossible, threadsWanted, type KernelModule,
+  awaitWorkers, ensureWorkers, readyWorkers, runSplit, spawnedWorkers, threadsPossible, threadsWanted, type KernelModule,
 } from './kernelThreads.js';
 
 /** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
@@ -23,6 +23,7 @@ interface Kernel extends KernelModule {
   readonly exports: KernelExports;
 }
 
+const align = (x: number): number => Math.ceil(x / 64) * 64;
 const LAYOUT_CODE: Record<Layout, number> = { nn: 0, tn: 1, nt: 2 };
 const PAGE = 65536;
 /** The module's memory limits (see MATMUL_FLAGS in ./assembly/build.mjs). */
@@ -60,7 +61,9 @@ function instantiate(bytes: Uint8Array<ArrayBuffer>, shared: boolean): Kernel {
   const module = new WebAssembly.Module(shared ? sharedVariant(bytes) : bytes);
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
-  return { module, memory, exports };
+  // Thread t's GEMM scratch area, one after another from the heap base (64-aligned).
+  const first = align(exports.heapBase()), size = align(exports.scratchBytes());
+  return { module, memory, exports, scratch: (t) => first + t * size };
 }
 
 function instance(): Kernel | null {
@@ -113,8 +116,6 @@ export function startWasmThreads(timeoutMs = 5000): number {
   return 1 + readyWorkers();
 }
 
-const align = (x: number): number => Math.ceil(x / 64) * 64;
-
 /** A view of the kernel module for sibling wrappers (wasmConv2d.ts); see {@link wasmWorkspace}. */
 export interface Workspace {
   readonly exports: KernelExports;
@@ -126,30 +127,29 @@ export interface Workspace {
   readonly base: number;
 }
 
+/** Blocks per thread a product is cut into: more balance the load when a thread is late, fewer repack less. */
+const BLOCKS_PER_THREAD = 4;
+
 /**
- * C = op(A)·op(B) by blocks: the calling thread computes the first, each ready worker one more, on
- * scratch areas laid out one per thread from `scratch0`. The split is along N when N ≥ M (each
- * thread packs only its columns of B) and C's rows are whole cache lines, else along M; block edges
- * fall on multiples of the micro-tile (and of a cache line for columns).
+ * C = op(A)·op(B), cut into blocks that the calling thread and the ready workers take in turn
+ * (see runSplit). The cut is along N when N ≥ M (each block packs only its columns of B) and C's
+ * rows are whole cache lines, else along M; block edges fall on multiples of the micro-tile (and
+ * of a cache line for columns). Every element is computed the same way in any block, so the bits
+ * do not depend on the cut or on which thread computes what.
  */
-function gemm(k: Kernel, scratch0: number, threads: number, layout: number, a: number, b: number, c: number,
+function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, c: number,
               m: number, kk: number, n: number): void {
-  const e = k.exports;
-  let t = threads > 1 && m * kk * n >= minThreadedMacs ? Math.min(threads, 1 + readyWorkers()) : 1;
+  const e = k.exports, scratch = k.scratch(0);
+  const helpers = threads > 1 && m * kk * n >= minThreadedMacs ? Math.min(threads - 1, readyWorkers()) : 0;
   // Columns only when rows of C are whole cache lines (N a multiple of 16 floats), so that two
   // threads never write one line; rows otherwise (one shared line per boundary at most).
   const byCols = n >= m && n % 16 === 0;
   const dim = byCols ? n : m, unit = byCols ? 16 : 4;
-  t = Math.min(t, Math.ceil(dim / unit));
-  if (t <= 1) { e.matmul(layout, a, b, c, m, kk, n, scratch0, 0, m, 0, n); return; }
-  const step = Math.ceil(dim / unit / t) * unit, bytes = e.scratchBytes();
-  const block = (w: number): [number, number, number, number] => {
-    const lo = Math.min(dim, w * step), hi = Math.min(dim, lo + step);
-    return byCols ? [0, m, lo, hi] : [lo, hi, 0, n];
-  };
-  for (let w = 1; w < t; w++) post(w - 1, [layout, a, b, c, m, kk, n, scratch0 + w * align(bytes), ...block(w)]);
-  e.matmul(layout, a, b, c, m, kk, n, scratch0, ...block(0));
-  for (let w = 1; w < t; w++) join(w - 1);
+  const units = Math.ceil(dim / unit);
+  if (helpers === 0 || units < 2) { e.matmul(layout, a, b, c, m, kk, n, scratch, 0, m, 0, n); return; }
+  const step = Math.ceil(units / Math.min(units, BLOCKS_PER_THREAD * (helpers + 1))) * unit;
+  const job = { layout, a, b, c, m, k: kk, n, byCols, step, blocks: Math.ceil(dim / step), dim };
+  runSplit(job, helpers, (i0, i1, j0, j1) => e.matmul(layout, a, b, c, m, kk, n, scratch, i0, i1, j0, j1));
 }
 
 /**
@@ -162,15 +162,14 @@ export function wasmWorkspace(bytes: number): Workspace | null {
   const w = instance();
   if (w === null) return null;
   const threads = wasmThreads();
-  const scratch = align(w.exports.heapBase());
-  const base = align(scratch + Math.max(threads, threadsWanted()) * align(w.exports.scratchBytes()));
+  const base = w.scratch(1 + Math.max(spawnedWorkers(), threadsWanted() - 1));
   const have = w.memory.buffer.byteLength;
   if (base + bytes > have) w.memory.grow(Math.ceil((base + bytes - have) / PAGE));
   return {
     exports: w.exports,
     memory: w.memory,
     base,
-    gemm: (layout, a, b, c, m, k, n) => gemm(w, scratch, threads, layout, a, b, c, m, k, n),
+    gemm: (layout, a, b, c, m, k, n) => gemm(w, threads, layout, a, b, c, m, k, n),
   };
 }
 

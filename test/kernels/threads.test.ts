@@ -9,7 +9,8 @@ import {
   adam, andThen, conv2d, dense, flatten, input, key, kernelInfo, labels, maxPool2d, pipe, relu, setKernelThreads,
   softmaxCrossEntropy, tensor, trainStep,
 } from '../../src/index.js';
-import { postedJobs } from '../../src/kernels/kernelThreads.js';
+import type { Labels } from '../../src/index.js';
+import { threadStats } from '../../src/kernels/kernelThreads.js';
 import type { Layout } from '../../src/kernels/layout.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
 import { matmulF32, setMinThreadedMacs, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
@@ -66,19 +67,19 @@ describe('threaded float32 GEMM', () => {
 
   it('agrees with the float64 reference and with one thread, bit for bit, on {1,3,7,33,257}³ in every layout, on 2 and 3 threads', () => {
     setMinThreadedMacs(0); // split even the smallest products
-    const before = postedJobs();
+    const before = threadStats();
     let splittable = 0;
     for (const m of SIZES) for (const k of SIZES) for (const n of SIZES) for (const layout of LAYOUTS) {
       const seed = m * 7919 + k * 104729 + n * 31 + layout.charCodeAt(1);
       const a = rand(m * k, seed, 1.5), b = rand(k * n, seed + 7, 0.75);
       const one = withThreads(1, () => matmulF32(a, b, m, k, n, layout));
-      const jobs = postedJobs();
+      const splits = threadStats().splits;
       const two = withThreads(2, () => matmulF32(a, b, m, k, n, layout));
       const three = withThreads(3, () => matmulF32(a, b, m, k, n, layout));
       // Odd N is never split by columns (rows of C are not whole cache lines), so M must give 2 blocks of 4 rows.
       if (m > 4) {
         splittable++;
-        expect(postedJobs(), `${layout} [${m},${k},${n}] was not split`).toBeGreaterThan(jobs);
+        expect(threadStats().splits, `${layout} [${m},${k},${n}] was not split`).toBe(splits + 2); // on 2 and on 3 threads
       }
       if (!sameBits(one, two) || !sameBits(one, three)) throw new Error(`${layout} [${m},${k},${n}]: threads change the bits`);
       const want = matmulRef(Float64Array.from(a), Float64Array.from(b), m, k, n, layout);
@@ -89,23 +90,25 @@ describe('threaded float32 GEMM', () => {
     }
     setMinThreadedMacs(1 << 20);
     expect(splittable).toBe(3 * 25 * 3); // m ∈ {7, 33, 257}, any k and n, three layouts
-    expect(postedJobs() - before).toBeGreaterThan(splittable);
+    const after = threadStats();
+    expect(after.splits - before.splits).toBe(2 * splittable);
+    expect(after.workerBlocks).toBeGreaterThan(before.workerBlocks); // the workers really took blocks
   });
 
   it('leaves a trained MLP bit-identical with and without the worker', () => {
     const net = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 10)));
     const batches = Array.from({ length: 4 }, (_, i) => ({
       x: tensor([128, 784], rand(128 * 784, 100 + i)),
-      y: labels(Int32Array.from({ length: 128 }, (_, j) => (j * 7 + i) % 10), 10),
+      y: labels(Int32Array.from({ length: 128 }, (_, j) => (j * 7 + i) % 10), 10) as Labels<128, 10>,
     }));
     const run = (threads: number) => withThreads(threads, () => {
       const opt = adam(1e-3);
       const step = trainStep(net, softmaxCrossEntropy, opt);
       const p0 = net.init(key(3));
-      let state = { params: p0, opt: opt.init(p0), netState: undefined };
-      const jobs = postedJobs();
+      let state: Parameters<typeof step>[0] = { params: p0, opt: opt.init(p0), netState: undefined };
+      const splits = threadStats().splits;
       for (let i = 0; i < 12; i++) [state] = step(state, batches[i % batches.length]!, key(i));
-      return { params: state.params, jobs: postedJobs() - jobs };
+      return { params: state.params, jobs: threadStats().splits - splits };
     });
     const one = run(1), two = run(2);
     expect(one.jobs).toBe(0);
@@ -120,14 +123,15 @@ describe('threaded float32 GEMM', () => {
   it('leaves a conv net\'s step bit-identical with and without the worker', () => {
     const net = pipe(input([28, 28, 1]), andThen(conv2d(5, 16)), andThen(relu), andThen(maxPool2d(2)),
       andThen(flatten), andThen(dense(12 * 12 * 16, 10)));
-    const x = tensor([32, 28, 28, 1], rand(32 * 784, 5)), y = labels(Int32Array.from({ length: 32 }, (_, j) => j % 10), 10);
+    const x = tensor([32, 28, 28, 1], rand(32 * 784, 5)), y = labels(Int32Array.from({ length: 32 }, (_, j) => j % 10), 10) as Labels<32, 10>;
     const run = (threads: number) => withThreads(threads, () => {
       const opt = adam(1e-3);
+      const step = trainStep(net, softmaxCrossEntropy, opt);
       const p0 = net.init(key(4));
-      let state = { params: p0, opt: opt.init(p0), netState: undefined };
-      const jobs = postedJobs();
-      for (let i = 0; i < 3; i++) [state] = trainStep(net, softmaxCrossEntropy, opt)(state, { x, y }, key(i));
-      return { flat: JSON.stringify(state.params, (_, v) => (v instanceof Float32Array ? Array.from(v) : v)), jobs: postedJobs() - jobs };
+      let state: Parameters<typeof step>[0] = { params: p0, opt: opt.init(p0), netState: undefined };
+      const splits = threadStats().splits;
+      for (let i = 0; i < 3; i++) [state] = step(state, { x, y }, key(i));
+      return { flat: JSON.stringify(state.params, (_, v) => (v instanceof Float32Array ? Array.from(v) : v)), jobs: threadStats().splits - splits };
     });
     setMinThreadedMacs(1 << 16);
     const one = run(1), two = run(2);
