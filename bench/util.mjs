@@ -5,15 +5,12 @@ import { startWasmThreads } from '../dist/src/kernels/wasmMatmul.js';
 import * as kernelThreads from '../dist/src/kernels/kernelThreads.js';
 
 /**
- * The thread pool's counters (an internal of the kernel, so read defensively): `splits`, products
- * published to the workers, and `workerBlocks`, blocks of them the workers computed (the caller
- * takes the blocks no worker has claimed, so under load this can stay low). Null if the build
- * exposes neither.
+ * The thread pool's counters (an internal of the kernel): `splits`, products published to the
+ * workers, and `workerBlocks`, blocks of them the workers computed (the caller takes the blocks no
+ * worker has claimed, so under load this can stay low).
  */
 export function threadCounters() {
-  if (typeof kernelThreads.threadStats === 'function') return kernelThreads.threadStats();
-  if (typeof kernelThreads.postedJobs === 'function') return { splits: kernelThreads.postedJobs(), workerBlocks: kernelThreads.postedJobs() };
-  return null;
+  return kernelThreads.threadStats();
 }
 
 /**
