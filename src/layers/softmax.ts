@@ -4,18 +4,16 @@ import type { Activation } from './activation.js'
 import { shapePreserving } from './shapePreserving.js'
 
 /**
- * Writes the row-wise softmax of `a` (`rows × cols`, row-major) into `out`, and, when given, each
- * row's `log Σ exp(a) = log Σ exp(a − max a) + max a` into `logSumExp` (for the fused loss).
+ * Writes the row-wise softmax of `a` (`rows × cols`, row-major) into `out`.
  * NOTE: subtracts each row's maximum first, so a logit of 1000 does not overflow.
  */
-export const softmaxRows = (a: Storage, out: Storage, cols: number, logSumExp?: Float64Array): void => {
-  for (let r = 0, i = 0; r < a.length; r += cols, i++) {
+export const softmaxRows = (a: Storage, out: Storage, cols: number): void => {
+  for (let r = 0; r < a.length; r += cols) {
     let m = -Infinity
     for (let j = 0; j < cols; j++) if (a[r + j]! > m) m = a[r + j]!
     let s = 0
     for (let j = 0; j < cols; j++) s += out[r + j] = Math.exp(a[r + j]! - m)
     for (let j = 0; j < cols; j++) out[r + j] = out[r + j]! / s
-    if (logSumExp !== undefined) logSumExp[i] = Math.log(s) + m
   }
 }
 

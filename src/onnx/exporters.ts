@@ -100,14 +100,21 @@ const betweenTransposes = (
 
 // ─── entries ───────────────────────────────────────────────────────────────────────────────────
 
-/** `y = x·W + b` with `w: [I, O]`: one Gemm (A = x, B = w, C = b broadcast over the batch). */
+/**
+ * `y = x·W + b` with `w: [I, O]`: one Gemm (A = x, B = w, C = b broadcast over the batch); a dense
+ * layer with a fused relu (`dense(I, O, { activation: 'relu' })`) adds a Relu after it.
+ */
 const dense: Exporter = (a) => {
   const w = tensorArg(a, 'params.w', field(a.params, 'w'), 2)
   const b = tensorArg(a, 'params.b', field(a.params, 'b'), 1)
   const [i, o] = w.shape as readonly [number, number]
   if (b.shape[0] !== o) throw new ShapeError('toOnnx', `${a.where}: params.b has shape ${showShape(b.shape)} but params.w has ${showShape(w.shape)}`)
+  const act = field(a.layer, 'activation')
+  if (act !== undefined && act !== 'relu')
+    throw new ValueError('toOnnx', `${a.where} cannot be exported: no ONNX op for the fused activation ${JSON.stringify(act)} (known: relu)`)
+  const gemm = (out: string) => node('Gemm', a.prefix, [a.input, `${a.prefix}.w`, `${a.prefix}.b`], [out])
   return {
-    nodes: [node('Gemm', a.prefix, [a.input, `${a.prefix}.w`, `${a.prefix}.b`], [a.output])],
+    nodes: act === 'relu' ? [gemm(`${a.prefix}.gemm`), node('Relu', `${a.prefix}.relu`, [`${a.prefix}.gemm`], [a.output])] : [gemm(a.output)],
     initializers: [floatInitializer(`${a.prefix}.w`, [i, o], w.data), floatInitializer(`${a.prefix}.b`, [o], b.data)],
     inShape: [i],
     outShape: [o],

@@ -8,7 +8,9 @@ import { matmul } from './matmul.js'
  * The affine map `x · w + b` of a dense layer: `[B, I] × [I, O] + [O] → [B, O]`.
  *
  * Equal to `addBias(matmul(x, w), b)`, fused: the bias is added into the product's freshly
- * allocated storage instead of a second `[B, O]` array.
+ * allocated storage instead of a second `[B, O]` array. The result's storage is always fresh and
+ * shared with nothing, so a caller that made it may finish it in place before handing it on
+ * (`dense(I, O, { activation: 'relu' })` does).
  *
  * @example
  * affine(zeros([32, 784]), zeros([784, 256]), zeros([256])) // Tensor<[32, 256]>

@@ -156,6 +156,35 @@ describe('toOnnx: batch norm (eval mode), dropout, sigmoid, tanh, linear and sof
   })
 })
 
+describe('toOnnx: dense with a fused relu', () => {
+  const net = pipe(dense(20, 16, { activation: 'relu' }), andThen(dense(16, 8, { activation: 'relu' })), andThen(dense(8, 3)))
+  // Biases of the scale of x·W, so that the relus cut about half the units.
+  const params = net.init(key(11)).map((p, i) => ({ ...p, b: normal(key(20 + i), [p.b.shape[0]], 0, 1) })) as unknown as ReturnType<typeof net.init>
+
+  it('writes a Gemm then a Relu for each fused layer, reading the same initializers', () => {
+    const g = graphOf(toOnnx(net, params))
+    expect(g.node.map((n) => [n.name, n.opType, n.input, n.output])).toEqual([
+      ['l0_dense', 'Gemm', ['input', 'l0_dense.w', 'l0_dense.b'], ['l0_dense.gemm']],
+      ['l0_dense.relu', 'Relu', ['l0_dense.gemm'], ['l0_dense.out']],
+      ['l1_dense', 'Gemm', ['l0_dense.out', 'l1_dense.w', 'l1_dense.b'], ['l1_dense.gemm']],
+      ['l1_dense.relu', 'Relu', ['l1_dense.gemm'], ['l1_dense.out']],
+      ['l2_dense', 'Gemm', ['l1_dense.out', 'l2_dense.w', 'l2_dense.b'], ['output']],
+    ])
+  })
+  it('gives tensorfold’s outputs, and a fused relu last writes the graph output', async () => {
+    const x = normal(key(12), [32, 20])
+    const [y] = net.apply(params, x)
+    const ort = await runOrt(toOnnx(net, params), x)
+    expect(ort.dims).toEqual([32, 3])
+    expect(maxAbsDiff(ort.data, y.data)).toBeLessThan(1e-5)
+    const last = dense(20, 4, { activation: 'relu' })
+    const p = { ...last.init(key(13)), b: normal(key(14), [4], 0, 1) }
+    const ortLast = await runOrt(toOnnx(last, p), x)
+    expect(Array.from(ortLast.data).some((v) => v === 0)).toBe(true)
+    expect(maxAbsDiff(ortLast.data, last.apply(p, x)[0].data)).toBeLessThan(1e-5)
+  })
+})
+
 describe('toOnnx: errors', () => {
   it('names a layer it cannot export, by index and name', () => {
     const net = pipe(dense(784, 64), andThen(relu), andThen(dense(64, 784)), andThen(autoencoder(784, 32)))
