@@ -12,44 +12,57 @@
 // itself (browsers do not start a worker while the page's thread is busy). Results never depend on
 // it: a block is computed with the same bits on any thread (see matmul.ts in ./assembly).
 
-// The control array (Int32, shared by the caller and every worker): the job's sequence number,
+// The control array (shared by the caller and every worker), as Int32: the job's sequence number,
 // its claim word ((seq mod 2²³) << 8 | next block), the count of finished blocks, the count of
-// ready workers, then the job's arguments.
-const SEQ = 0, CLAIM = 1, FINISHED = 2, READY = 3, ARGS = 4;
-/** Job arguments: layout, a, b, c, m, k, n, byCols, step, blocks, dim, helpers. */
-const N_ARGS = 12;
+// ready workers, then the job: its kind, the workers that may help, its block count and its
+// arguments (a product's below; a call's are float64s from byte F64_AT).
+const SEQ = 0, CLAIM = 1, FINISHED = 2, READY = 3, KIND = 4, HELPERS = 5, BLOCKS = 6, ARGS = 7;
+/** Job kinds: a product cut into blocks, or one call of an optimizer kernel (one block). */
+const PRODUCT = 0, CALL = 1;
+/** A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim. A call's: function index, argument count. */
+const N_ARGS = 10;
+const F64_AT = 4 * 32, N_F64 = 16, CONTROL_BYTES = F64_AT + 8 * N_F64;
 /** Upper bound on threads (the caller plus workers). */
 export const MAX_THREADS = 8;
 /** Upper bound on blocks per product (the claim word keeps 8 bits for the block index). */
 export const MAX_BLOCKS = 255;
+/** The optimizer module's functions a CALL job may name, by index. */
+export const CALLS = ['adamF32', 'sgdF32', 'momentumF32', 'rmsF32'] as const;
 
 // The worker's whole program. Plain ES2017, valid as a Node `eval` worker and as a classic Web
-// Worker. Every thread takes blocks of the current product from the claim word until none are
-// left, so a worker the OS has not scheduled yet costs the caller nothing: it does those blocks
-// itself. A worker spins a little before sleeping, since a training step issues products in bursts.
+// Worker. Every thread takes blocks of the current job from the claim word until none are left,
+// so a worker the OS has not scheduled yet costs the caller nothing: it does those blocks itself.
+// A worker spins a little before sleeping, since a training step issues products in bursts.
 //
-// NOTE: the block geometry (lo = i·step, hi = min(dim, lo + step)) is repeated in takeBlocks below.
+// NOTE: the block geometry (lo = i·step, hi = min(dim, lo + step)) is repeated in finish below.
 const WORKER_SOURCE = `(function () {
-  function work(ex, ctl, s, slot, scratch) {
-    var a = ${ARGS};
+  var CALLS = ${JSON.stringify(CALLS)};
+  function work(ex, opt, ctl, f64, s, slot, scratch) {
+    if (slot >= ctl[${HELPERS}]) return;
+    var a = ${ARGS}, blocks = ctl[${BLOCKS}], kind = ctl[${KIND}];
     var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
-    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], blocks = ctl[a + 9], dim = ctl[a + 10];
-    if (slot >= ctl[a + 11]) return;
+    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9];
     var tag = (s & 0x7fffff) << 8;
     for (;;) {
       var w = Atomics.load(ctl, ${CLAIM});
       if ((w & ~255) !== tag || (w & 255) >= blocks) return;
       if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
-      var lo = (w & 255) * step, hi = Math.min(dim, lo + step);
-      if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi);
-      else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n);
+      if (kind === ${CALL}) {
+        opt[CALLS[ctl[a]]].apply(null, Array.prototype.slice.call(f64, 0, ctl[a + 1]));
+      } else {
+        var lo = (w & 255) * step, hi = Math.min(dim, lo + step);
+        if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi);
+        else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n);
+      }
       Atomics.add(ctl, ${FINISHED}, 1);
       Atomics.notify(ctl, ${FINISHED});
     }
   }
   function start(d) {
-    var ex = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-    var ctl = new Int32Array(d.control);
+    var imports = { env: { memory: d.memory } };
+    var ex = new WebAssembly.Instance(d.module, imports).exports;
+    var opt = d.optim ? new WebAssembly.Instance(d.optim, imports).exports : null;
+    var ctl = new Int32Array(d.control), f64 = new Float64Array(d.control, ${F64_AT}, ${N_F64});
     Atomics.add(ctl, ${READY}, 1);
     Atomics.notify(ctl, ${READY});
     var seen = 0;
@@ -57,7 +70,7 @@ const WORKER_SOURCE = `(function () {
       for (var spin = 0; spin < SPIN && Atomics.load(ctl, ${SEQ}) === seen; spin++) {}
       Atomics.wait(ctl, ${SEQ}, seen);
       seen = Atomics.load(ctl, ${SEQ});
-      work(ex, ctl, seen, d.slot, d.scratch);
+      work(ex, opt, ctl, f64, seen, d.slot, d.scratch);
     }
   }
   var SPIN = 200000;
@@ -70,6 +83,8 @@ const WORKER_SOURCE = `(function () {
 export interface KernelModule {
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
+  /** The optimizer kernels' module, compiled for the same memory (workers run {@link CALLS} of it). */
+  readonly optim?: WebAssembly.Module;
   /** The scratch area of thread `t` (0 is the caller): see wasmWorkspace. */
   scratch(t: number): number;
 }
@@ -127,6 +142,7 @@ function spawn(start: unknown): boolean {
 // Kernel runtime state, not model state (like the wasm instance itself): the pool is created once
 // per context, on first use, and lives as long as the context.
 let control: Int32Array | undefined;
+let callArgs: Float64Array | undefined;
 let spawned = 0;
 let wanted: number | undefined;
 let seq = 0;
@@ -160,10 +176,15 @@ export function threadsWanted(): number {
 export function ensureWorkers(kernel: KernelModule): void {
   const need = threadsWanted() - 1;
   if (spawned >= need || !threadsPossible()) return;
-  control ??= new Int32Array(new SharedArrayBuffer(4 * (ARGS + N_ARGS)));
+  if (control === undefined) {
+    const sab = new SharedArrayBuffer(CONTROL_BYTES);
+    control = new Int32Array(sab);
+    callArgs = new Float64Array(sab, F64_AT, N_F64);
+  }
   while (spawned < need) {
     const slot = spawned;
-    const start = { module: kernel.module, memory: kernel.memory, control: control.buffer, slot, scratch: kernel.scratch(slot + 1) };
+    const start = { module: kernel.module, optim: kernel.optim, memory: kernel.memory, control: control.buffer, slot,
+                    scratch: kernel.scratch(slot + 1) };
     if (!spawn(start)) break;
     spawned++;
   }
@@ -213,6 +234,52 @@ export interface Split {
   readonly byCols: boolean; readonly step: number; readonly blocks: number; readonly dim: number;
 }
 
+/** Publishes a job of `kind` and `blocks` blocks for up to `helpers` workers, its arguments written by `write`. */
+function publish(kind: number, blocks: number, helpers: number, write: (ctl: Int32Array) => void): void {
+  const ctl = control!;
+  seq = (seq + 1) & 0x7fffff || 1;
+  ctl[KIND] = kind;
+  ctl[HELPERS] = helpers;
+  ctl[BLOCKS] = blocks;
+  write(ctl);
+  Atomics.store(ctl, FINISHED, 0);
+  Atomics.store(ctl, CLAIM, seq << 8);
+  Atomics.store(ctl, SEQ, seq);
+  Atomics.notify(ctl, SEQ, helpers);
+}
+
+/**
+ * Takes the published job's unclaimed blocks on the calling thread (`run(i)` each), then waits for
+ * the blocks workers took; returns how many those were.
+ */
+function finish(blocks: number, run: (i: number) => void): number {
+  const ctl = control!;
+  let mine = 0;
+  for (;;) {
+    const w = Atomics.load(ctl, CLAIM);
+    const i = w & 255;
+    if (i >= blocks) break;
+    if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) !== w) continue;
+    run(i);
+    mine++;
+  }
+  const theirs = blocks - mine;
+  // Wait for the workers' blocks (spinning first: they finish about when we do).
+  let spin = 0;
+  while (Atomics.load(ctl, FINISHED) !== theirs && spin < 100000) spin++;
+  if (Atomics.load(ctl, FINISHED) !== theirs) {
+    if (waitAllowed()) {
+      for (let got = Atomics.load(ctl, FINISHED); got !== theirs; got = Atomics.load(ctl, FINISHED))
+        Atomics.wait(ctl, FINISHED, got);
+    } else {
+      while (Atomics.load(ctl, FINISHED) !== theirs) { /* a browser's main thread may not sleep */ }
+    }
+  }
+  splits++;
+  workerBlocks += theirs;
+  return theirs;
+}
+
 /**
  * Computes `job` with up to `helpers` ready workers: publishes it, takes blocks on the calling
  * thread with `matmul` (its own scratch) until none are left, then waits for the blocks the
@@ -220,41 +287,29 @@ export interface Split {
  */
 export function runSplit(job: Split, helpers: number,
                          matmul: (i0: number, i1: number, j0: number, j1: number) => void): number {
-  const ctl = control!;
   if (job.blocks > MAX_BLOCKS) throw new RangeError(`runSplit: ${job.blocks} blocks (at most ${MAX_BLOCKS})`);
-  seq = (seq + 1) & 0x7fffff || 1;
-  const tag = seq << 8;
-  const args = [job.layout, job.a, job.b, job.c, job.m, job.k, job.n, job.byCols ? 1 : 0, job.step, job.blocks, job.dim, helpers];
-  for (let i = 0; i < N_ARGS; i++) ctl[ARGS + i] = args[i]!;
-  Atomics.store(ctl, FINISHED, 0);
-  Atomics.store(ctl, CLAIM, tag);
-  Atomics.store(ctl, SEQ, seq);
-  Atomics.notify(ctl, SEQ, helpers);
-  let mine = 0;
-  for (;;) {
-    const w = Atomics.load(ctl, CLAIM);
-    const i = w & 255;
-    if (i >= job.blocks) break;
-    if (Atomics.compareExchange(ctl, CLAIM, w, w + 1) !== w) continue;
+  const args = [job.layout, job.a, job.b, job.c, job.m, job.k, job.n, job.byCols ? 1 : 0, job.step, job.dim];
+  publish(PRODUCT, job.blocks, helpers, (ctl) => { for (let i = 0; i < N_ARGS; i++) ctl[ARGS + i] = args[i]!; });
+  return finish(job.blocks, (i) => {
     const lo = i * job.step, hi = Math.min(job.dim, lo + job.step);
     if (job.byCols) matmul(0, job.m, lo, hi);
     else matmul(lo, hi, 0, job.n);
-    mine++;
-  }
-  // The rest were taken by workers: wait for them (spinning first: they finish about when we do).
-  const spinUntil = (): boolean => {
-    for (let spin = 0; spin < 100000; spin++) if (Atomics.load(ctl, FINISHED) === job.blocks - mine) return true;
-    return false;
-  };
-  if (!spinUntil()) {
-    if (waitAllowed()) {
-      for (let got = Atomics.load(ctl, FINISHED); got !== job.blocks - mine; got = Atomics.load(ctl, FINISHED))
-        Atomics.wait(ctl, FINISHED, got);
-    } else {
-      while (Atomics.load(ctl, FINISHED) !== job.blocks - mine) { /* a browser's main thread may not sleep */ }
-    }
-  }
-  splits++;
-  workerBlocks += job.blocks - mine;
-  return job.blocks - mine;
+  });
+}
+
+/**
+ * Hands one call of an optimizer kernel (`CALLS[fn]` with `args`, all numbers) to a worker and
+ * returns at once; the caller must {@link finishCall} (with the same call, to run it itself if no
+ * worker took it) before publishing anything else or reading its results.
+ */
+export function publishCall(fn: number, args: readonly number[]): void {
+  if (args.length > N_F64) throw new RangeError(`publishCall: ${args.length} arguments (at most ${N_F64})`);
+  const f = callArgs!;
+  for (let i = 0; i < args.length; i++) f[i] = args[i]!;
+  publish(CALL, 1, 1, (ctl) => { ctl[ARGS] = fn; ctl[ARGS + 1] = args.length; });
+}
+
+/** Completes the call last published: runs `run` here if no worker has taken it, else waits for it. */
+export function finishCall(run: () => void): void {
+  finish(1, run);
 }

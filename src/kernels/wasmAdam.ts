@@ -1,17 +1,5 @@
-import { decodeBase64 } from '../internal/base64.js';
-import { wasmAdamBase64 } from './wasmAdamBinary.js';
-
-/** Exports of src/kernels/assembly/adam.ts (the fused optimizers' float32 kernels). */
-interface OptimExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  adamF32(n: number, g: number, p: number, m: number, v: number, po: number, mo: number, vo: number,
-          b1: number, b2: number, a1: number, a2: number, s1: number, s2: number, eps: number, c: number): void;
-  sgdF32(n: number, g: number, p: number, po: number, c: number): void;
-  momentumF32(n: number, g: number, p: number, m: number, po: number, to: number, beta: number, nesterov: number, c: number): void;
-  rmsF32(n: number, g: number, p: number, v: number, po: number, vo: number, adagrad: number,
-         decay: number, a: number, eps: number, c: number): void;
-}
+import { CALLS, finishCall, publishCall } from './kernelThreads.js';
+import { wasmWorkspace, type OptimExports } from './wasmMatmul.js';
 
 /**
  * Elements per block. Every call runs block by block: copy a block of each input into wasm memory,
@@ -21,52 +9,64 @@ interface OptimExports {
  * 235k params: 0.94 against 0.75 ms into reused outputs; 4k to 16k elements per block were alike).
  */
 const BLOCK = 4096;
-const PAGE = 65536;
+/** Slots per block set: inputs in slots 0–3, outputs in slots 4–6. */
+const SLOTS = 7;
 
-/** The instance and its seven block slots: inputs in slots 0–3, outputs in slots 4–6. */
-interface Kernel {
-  readonly w: OptimExports;
-  /** Byte address of each slot. */
-  readonly at: readonly number[];
-  /** A view of each slot (the memory never grows after instantiation, so these stay valid). */
-  readonly slot: readonly Float32Array[];
-}
-
-// Kernel implementation detail, not model state: created lazily once; `null` records that
-// wasm/SIMD is unavailable (then the caller runs its JS loop, which gives the same bits).
-let kernel: Kernel | null | undefined;
-
-function instance(): Kernel | null {
-  if (kernel !== undefined) return kernel;
-  try {
-    // Synchronous compile: the module is about 1.3 KB (browsers allow up to 4 KB on the main thread).
-    const module = new WebAssembly.Module(decodeBase64(wasmAdamBase64));
-    const w = new WebAssembly.Instance(module, {}).exports as unknown as OptimExports;
-    const base = Math.ceil(w.heapBase() / 64) * 64;
-    const at = Array.from({ length: 7 }, (_, k) => base + k * 4 * BLOCK);
-    const have = w.memory.buffer.byteLength, end = base + 7 * 4 * BLOCK;
-    if (end > have) w.memory.grow(Math.ceil((end - have) / PAGE));
-    const buf = w.memory.buffer; // read after grow(), which detaches the old buffer
-    kernel = { w, at, slot: at.map((a) => new Float32Array(buf, a, BLOCK)) };
-  } catch {
-    kernel = null;
-  }
-  return kernel;
-}
+/** The byte address of slot `j` of block set `set` (two sets, so a worker computes one while the caller copies the other). */
+const slotAt = (base: number, set: number, j: number): number => base + (set * SLOTS + j) * 4 * BLOCK;
 
 /**
- * Runs `run(len)` (the kernel on `len` elements of slots 0–6) block by block over `ins` (into
- * slots 0, 1, …) and `outs` (from slots 4, 5, …), all of the outputs' length.
+ * Runs kernel `fn` (an index into CALLS; `args(len, at)` gives its arguments for `len` elements
+ * whose slot j is at `at(j)`) block by block over `ins` (into slots 0, 1, …) and `outs` (from slots
+ * 4, 5, …), all of the outputs' length. If `threaded` (kernels whose arithmetic costs about as
+ * much as the copies: a divide and a square root per element) and a worker is ready, blocks
+ * alternate between two slot sets: the worker computes block i while this thread copies block
+ * i − 1 out and block i + 1 in (a block no worker has taken by then is computed here); the bits are
+ * the same either way. Cheap kernels (sgd, momentum) gain nothing from the hand-offs.
+ * Returns false, having written nothing, when wasm/SIMD is unavailable.
  */
-function blocked(k: Kernel, ins: readonly Float32Array[], outs: readonly Float32Array[], run: (len: number) => void): void {
-  const n = outs[0]!.length, { slot } = k;
-  for (let i = 0; i < n; i += BLOCK) {
-    const len = Math.min(BLOCK, n - i);
-    // NOTE: a whole input needs no view; a whole block's output slot is copied without one.
-    for (let j = 0; j < ins.length; j++) slot[j]!.set(len === n ? ins[j]! : ins[j]!.subarray(i, i + len));
-    run(len);
-    for (let j = 0; j < outs.length; j++) outs[j]!.set(len === BLOCK ? slot[4 + j]! : slot[4 + j]!.subarray(0, len), i);
+const fnIndex = (name: keyof OptimExports): number => CALLS.indexOf(name);
+
+function blocked(ins: readonly Float32Array[], outs: readonly Float32Array[], fn: number, threaded: boolean,
+                 args: (len: number, at: (j: number) => number) => number[]): boolean {
+  const ws = wasmWorkspace(2 * SLOTS * 4 * BLOCK);
+  if (ws === null) return false;
+  const n = outs[0]!.length, buf = ws.memory.buffer, base = ws.base;
+  const kernel = ws.optim[CALLS[fn]!] as (...a: number[]) => void;
+  const copyIn = (set: number, i: number, len: number): void => {
+    for (let j = 0; j < ins.length; j++)
+      new Float32Array(buf, slotAt(base, set, j), len).set(len === n ? ins[j]! : ins[j]!.subarray(i, i + len));
+  };
+  const copyOut = (set: number, i: number, len: number): void => {
+    for (let j = 0; j < outs.length; j++) outs[j]!.set(new Float32Array(buf, slotAt(base, set, 4 + j), len), i);
+  };
+  const call = (set: number, len: number): number[] => args(len, (j) => slotAt(base, set, j));
+  if (!threaded || ws.helpers === 0 || n <= BLOCK) {
+    for (let i = 0; i < n; i += BLOCK) {
+      const len = Math.min(BLOCK, n - i);
+      copyIn(0, i, len);
+      kernel(...call(0, len));
+      copyOut(0, i, len);
+    }
+    return true;
   }
+  let prev = -1, prevArgs: number[] = [];
+  for (let i = 0, b = 0; i < n; i += BLOCK, b++) {
+    const len = Math.min(BLOCK, n - i), set = b & 1;
+    copyIn(set, i, len);
+    const a = call(set, len);
+    if (prev >= 0) {
+      const pa = prevArgs;
+      finishCall(() => kernel(...pa));
+    }
+    publishCall(fn, a); // the worker computes this block while we copy the previous one out
+    if (prev >= 0) copyOut(set ^ 1, prev, BLOCK);
+    prev = i;
+    prevArgs = a;
+  }
+  finishCall(() => kernel(...prevArgs));
+  copyOut(((n - 1) / BLOCK | 0) & 1, prev, n - prev);
+  return true;
 }
 
 /**
@@ -81,32 +81,21 @@ export function adamF32(
   po: Float32Array, mo: Float32Array, vo: Float32Array,
   b1: number, b2: number, a1: number, a2: number, s1: number, s2: number, eps: number, c: number,
 ): boolean {
-  const k = instance();
-  if (k === null) return false;
-  const { w, at } = k;
-  blocked(k, [g, p, m, v], [po, mo, vo], (len) =>
-    w.adamF32(len, at[0]!, at[1]!, at[2]!, at[3]!, at[4]!, at[5]!, at[6]!, b1, b2, a1, a2, s1, s2, eps, c));
-  return true;
+  return blocked([g, p, m, v], [po, mo, vo], fnIndex('adamF32'), true, (len, at) =>
+    [len, at(0), at(1), at(2), at(3), at(4), at(5), at(6), b1, b2, a1, a2, s1, s2, eps, c]);
 }
 
 /** `fusedSgd`'s float32 loop (`po = p + f32(c·g)`) on the wasm kernel, as {@link adamF32}. */
 export function sgdF32(g: Float32Array, p: Float32Array, po: Float32Array, c: number): boolean {
-  const k = instance();
-  if (k === null) return false;
-  const { w, at } = k;
-  blocked(k, [g, p], [po], (len) => w.sgdF32(len, at[0]!, at[1]!, at[4]!, c));
-  return true;
+  return blocked([g, p], [po], fnIndex('sgdF32'), false, (len, at) => [len, at(0), at(1), at(4), c]);
 }
 
 /** `fusedMomentum`'s float32 loop (new params `po`, new trace `to`) on the wasm kernel, as {@link adamF32}. */
 export function momentumF32(
   g: Float32Array, p: Float32Array, m: Float32Array, po: Float32Array, to: Float32Array, beta: number, nesterov: boolean, c: number,
 ): boolean {
-  const k = instance();
-  if (k === null) return false;
-  const { w, at } = k;
-  blocked(k, [g, p, m], [po, to], (len) => w.momentumF32(len, at[0]!, at[1]!, at[2]!, at[4]!, at[5]!, beta, nesterov ? 1 : 0, c));
-  return true;
+  return blocked([g, p, m], [po, to], fnIndex('momentumF32'), false, (len, at) =>
+    [len, at(0), at(1), at(2), at(4), at(5), beta, nesterov ? 1 : 0, c]);
 }
 
 /**
@@ -118,9 +107,6 @@ export function rmsF32(
   g: Float32Array, p: Float32Array, v: Float32Array, po: Float32Array, vo: Float32Array,
   adagrad: boolean, decay: number, a: number, eps: number, c: number,
 ): boolean {
-  const k = instance();
-  if (k === null) return false;
-  const { w, at } = k;
-  blocked(k, [g, p, v], [po, vo], (len) => w.rmsF32(len, at[0]!, at[1]!, at[2]!, at[4]!, at[5]!, adagrad ? 1 : 0, decay, a, eps, c));
-  return true;
+  return blocked([g, p, v], [po, vo], fnIndex('rmsF32'), true, (len, at) =>
+    [len, at(0), at(1), at(2), at(4), at(5), adagrad ? 1 : 0, decay, a, eps, c]);
 }

@@ -1,5 +1,6 @@
 import { decodeBase64 } from '../internal/base64.js';
 import type { Layout } from './layout.js';
+import { wasmAdamBase64 } from './wasmAdamBinary.js';
 import { wasmBase64 } from './wasmBinary.js';
 import {
   awaitWorkers, ensureWorkers, readyWorkers, runSplit, spawnedWorkers, threadsPossible, threadsWanted, type KernelModule,
@@ -18,15 +19,30 @@ export interface KernelExports {
   addBias(c: number, bias: number, m: number, n: number): void;
 }
 
-/** The instantiated kernel: its exports, the module (for workers) and the memory it imports. */
+/** Exports of src/kernels/assembly/adam.ts (the fused optimizers' float32 kernels; see wasmAdam.ts). */
+export interface OptimExports {
+  adamF32(n: number, g: number, p: number, m: number, v: number, po: number, mo: number, vo: number,
+          b1: number, b2: number, a1: number, a2: number, s1: number, s2: number, eps: number, c: number): void;
+  sgdF32(n: number, g: number, p: number, po: number, c: number): void;
+  momentumF32(n: number, g: number, p: number, m: number, po: number, to: number, beta: number, nesterov: number, c: number): void;
+  rmsF32(n: number, g: number, p: number, v: number, po: number, vo: number, adagrad: number,
+         decay: number, a: number, eps: number, c: number): void;
+}
+
+/**
+ * The instantiated kernels: the matmul module's exports, the optimizer module's (instantiated over
+ * the same memory), both modules (for workers) and the memory they import.
+ */
 interface Kernel extends KernelModule {
   readonly exports: KernelExports;
+  readonly optimExports: OptimExports;
+  readonly optim: WebAssembly.Module;
 }
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 const LAYOUT_CODE: Record<Layout, number> = { nn: 0, tn: 1, nt: 2 };
 const PAGE = 65536;
-/** The module's memory limits (see MATMUL_FLAGS in ./assembly/build.mjs). */
+/** The modules' memory limits (see MEMORY_FLAGS in ./assembly/build.mjs). */
 const MAX_PAGES = 32768;
 
 /**
@@ -55,25 +71,28 @@ function sharedVariant(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> 
 // lazily once; `null` records that wasm/SIMD is unavailable.
 let kernel: Kernel | null | undefined;
 
-function instantiate(bytes: Uint8Array<ArrayBuffer>, shared: boolean): Kernel {
-  // Synchronous compile: the module is ~3.6 KB, below browsers' 4 KB main-thread limit for
-  // synchronous compilation (keep it there).
+function instantiate(bytes: Uint8Array<ArrayBuffer>, optimBytes: Uint8Array<ArrayBuffer>, shared: boolean): Kernel {
+  // Synchronous compiles: the modules are ~3.6 and ~1.3 KB, each below browsers' 4 KB main-thread
+  // limit for synchronous compilation (keep them there).
   const module = new WebAssembly.Module(shared ? sharedVariant(bytes) : bytes);
+  const optim = new WebAssembly.Module(shared ? sharedVariant(optimBytes) : optimBytes);
   const memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  // NOTE: neither module has static data (no data segments), so they can share one memory.
+  const optimExports = new WebAssembly.Instance(optim, { env: { memory } }).exports as unknown as OptimExports;
   // Thread t's GEMM scratch area, one after another from the heap base (64-aligned).
   const first = align(exports.heapBase()), size = align(exports.scratchBytes());
-  return { module, memory, exports, scratch: (t) => first + t * size };
+  return { module, optim, memory, exports, optimExports, scratch: (t) => first + t * size };
 }
 
 function instance(): Kernel | null {
   if (kernel !== undefined) return kernel;
-  const bytes = decodeBase64(wasmBase64);
+  const bytes = decodeBase64(wasmBase64), optimBytes = decodeBase64(wasmAdamBase64);
   try {
-    kernel = threadsPossible() ? instantiate(bytes, true) : instantiate(bytes, false);
+    kernel = threadsPossible() ? instantiate(bytes, optimBytes, true) : instantiate(bytes, optimBytes, false);
   } catch {
     try {
-      kernel = instantiate(bytes, false); // shared memory refused: one thread
+      kernel = instantiate(bytes, optimBytes, false); // shared memory refused: one thread
     } catch {
       kernel = null; // no WebAssembly, no SIMD, or instantiation refused
     }
@@ -116,9 +135,13 @@ export function startWasmThreads(timeoutMs = 5000): number {
   return 1 + readyWorkers();
 }
 
-/** A view of the kernel module for sibling wrappers (wasmConv2d.ts); see {@link wasmWorkspace}. */
+/** A view of the kernel modules for sibling wrappers (wasmConv2d.ts, wasmAdam.ts); see {@link wasmWorkspace}. */
 export interface Workspace {
   readonly exports: KernelExports;
+  /** The optimizer kernels, over the same memory. */
+  readonly optim: OptimExports;
+  /** Workers ready to take a {@link publishCall} (0 if none, or one thread is asked for). */
+  readonly helpers: number;
   /** The module's memory: re-read `memory.buffer` after anything that may grow it. */
   readonly memory: WebAssembly.Memory;
   /** C[M,N] = op(A)·op(B) on buffers in this workspace, split across the ready worker threads when large. */
@@ -167,6 +190,8 @@ export function wasmWorkspace(bytes: number): Workspace | null {
   if (base + bytes > have) w.memory.grow(Math.ceil((base + bytes - have) / PAGE));
   return {
     exports: w.exports,
+    optim: w.optimExports,
+    helpers: threads > 1 ? readyWorkers() : 0,
     memory: w.memory,
     base,
     gemm: (layout, a, b, c, m, k, n) => gemm(w, threads, layout, a, b, c, m, k, n),

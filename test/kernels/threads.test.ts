@@ -112,7 +112,9 @@ describe('threaded float32 GEMM', () => {
     });
     const one = run(1), two = run(2);
     expect(one.jobs).toBe(0);
-    expect(two.jobs).toBe(12 * 2); // the big layer's forward and ∂W each step (its dx is never read; dense(256, 10) is below the threshold)
+    // Each step: the big layer's forward and ∂W products (its dx is never read; dense(256, 10) is
+    // below the threshold) and Adam's 49 blocks of 4096 of its weights (smaller leaves stay here).
+    expect(two.jobs).toBe(12 * (2 + 49));
     for (const [l, p] of [[0, 'w'], [0, 'b'], [2, 'w'], [2, 'b']] as const) {
       const a = (one.params[l] as { w: { data: Float32Array }; b: { data: Float32Array } })[p].data;
       const b = (two.params[l] as { w: { data: Float32Array }; b: { data: Float32Array } })[p].data;

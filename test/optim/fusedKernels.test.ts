@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest'
-import { adagrad, adam, applyUpdates, exponentialDecay, momentum, rmsprop, sgd, type GradientTransformation, type Tensor } from '../../src/index.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { adagrad, adam, applyUpdates, exponentialDecay, momentum, rmsprop, setKernelThreads, sgd, type GradientTransformation, type Tensor } from '../../src/index.js'
+import { threadStats } from '../../src/kernels/kernelThreads.js'
+import { startWasmThreads } from '../../src/kernels/wasmMatmul.js'
 
 // The fused optimizers' float32 wasm kernels (src/kernels/wasmAdam.ts), which run in blocks of 4096
 // elements: on leaves shorter than, equal to and longer than a block (with a partial last block,
-// odd lengths for the scalar tail), against the unfused `update` + `applyUpdates`, bit for bit.
+// odd lengths for the scalar tail), against the unfused `update` + `applyUpdates`, bit for bit; on one
+// thread, and with the kernel's worker computing blocks while the caller copies (leaves over a block).
 
 const rand = (n: number, seed: number, scale: number, positive = false) => {
   const a = new Float32Array(n)
@@ -41,8 +44,16 @@ const named: readonly (readonly [string, () => GradientTransformation<any, any>]
 ]
 
 describe('float32 fused optimizers in blocks: the unfused result, bit for bit', () => {
+  beforeAll(() => {
+    setKernelThreads(2)
+    expect(startWasmThreads(10_000)).toBe(2)
+  })
+  afterAll(() => setKernelThreads(2))
+  for (const threads of [1, 2])
   for (const [name, make] of named)
-    it(`${name}: leaves of ${sizes.join(', ')} elements, 3 steps`, () => {
+    it(`${name}: leaves of ${sizes.join(', ')} elements, 3 steps, ${threads} thread${threads > 1 ? 's' : ''}`, () => {
+      setKernelThreads(threads)
+      const calls = threadStats().splits
       const opt = make()
       let params = tree(1, 2), state = opt.init(params)
       let ref = params, refState = state
@@ -56,5 +67,7 @@ describe('float32 fused optimizers in blocks: the unfused result, bit for bit', 
         expect(u32(state)).toEqual(u32(refState))
         expect(u32([g0, p0, s0])).toEqual(before) // inputs untouched
       }
+      // Each step hands the 4097- and 20,001-element leaves' blocks (2 + 5) to the worker, or nothing on one thread.
+      expect(threadStats().splits - calls).toBe(threads === 1 ? 0 : 3 * 7)
     })
 })

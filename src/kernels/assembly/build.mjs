@@ -23,22 +23,21 @@ const DEFAULT_ADAM_OUT = resolve(here, '..', 'wasmAdamBinary.ts');
 /** asc flags; changing them changes the committed binary. */
 export const ASC_FLAGS = [
   '--enable', 'simd', '-O3', '--runtime', 'stub', '--noAssert',
-  // Memory starts at one page; the JS side grows it as needed (the Adam module owns and exports
-  // its memory; the matmul module imports one, see MATMUL_FLAGS).
+  // Memory starts at one page; the JS side grows it as needed (see MEMORY_FLAGS).
   '--initialMemory', '1',
 ];
 
 /**
- * The matmul module imports its memory (`env.memory`, at most 32768 pages = 2 GiB) instead of
- * owning one, so that worker threads can instantiate it over the same memory: the loader
- * (src/kernels/wasmMatmul.ts) marks that import shared when threads are possible.
+ * Both modules import their memory (`env.memory`, at most 32768 pages = 2 GiB) instead of owning
+ * one: they are instantiated over one memory, on the calling thread and in each worker thread; the
+ * loader (src/kernels/wasmMatmul.ts) marks that import shared when threads are possible.
  */
-export const MATMUL_FLAGS = ['--importMemory', '--maximumMemory', '32768'];
+export const MEMORY_FLAGS = ['--importMemory', '--maximumMemory', '32768'];
 
 /** Compile matmul.ts (or another entry file here) in memory and return the .wasm bytes. */
 export async function buildWasm(entry = 'matmul.ts') {
   let binary = null;
-  const flags = entry === 'matmul.ts' ? [...ASC_FLAGS, ...MATMUL_FLAGS] : ASC_FLAGS;
+  const flags = [...ASC_FLAGS, ...MEMORY_FLAGS];
   const { error, stderr } = await asc.main(
     [entry, '--outFile', entry.replace(/\.ts$/, '.wasm'), ...flags],
     {
@@ -59,7 +58,7 @@ export function renderModule(bytes) {
   const b64 = Buffer.from(bytes).toString('base64');
   return `// GENERATED FILE - do not edit. Produced by \`npm run build:wasm\`
 // (node src/kernels/assembly/build.mjs) from src/kernels/assembly/matmul.ts
-// with asc ${[...ASC_FLAGS, ...MATMUL_FLAGS].join(' ')}. ${bytes.length} bytes of wasm.
+// with asc ${[...ASC_FLAGS, ...MEMORY_FLAGS].join(' ')}. ${bytes.length} bytes of wasm.
 /** Base64 of the float32 matmul WebAssembly (SIMD) module. */
 export const wasmBase64 =
   '${b64}';
@@ -71,7 +70,7 @@ export function renderAdamModule(bytes) {
   const b64 = Buffer.from(bytes).toString('base64');
   return `// GENERATED FILE - do not edit. Produced by \`npm run build:wasm\`
 // (node src/kernels/assembly/build.mjs) from src/kernels/assembly/adam.ts
-// with asc ${ASC_FLAGS.join(' ')}. ${bytes.length} bytes of wasm.
+// with asc ${[...ASC_FLAGS, ...MEMORY_FLAGS].join(' ')}. ${bytes.length} bytes of wasm.
 /** Base64 of the float32 fused-Adam WebAssembly (SIMD) module. */
 export const wasmAdamBase64 =
   '${b64}';
