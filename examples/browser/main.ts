@@ -10,7 +10,11 @@ import { defaultRun, GRID, LIMIT, type FromWorker, type Progress, type RunOption
 export interface DemoState {
   status: 'loading' | 'training' | 'done' | 'error'
   options: RunOptions
+  /** The page's `crossOriginIsolated`: only then may the kernel share its memory with worker threads. */
+  crossOriginIsolated: boolean
+  /** `kernelInfo()` in the worker before training, and after it (its worker threads start in the background). */
   kernel?: KernelInfo
+  kernelAtEnd?: KernelInfo
   inWorker?: boolean
   epochs: Omit<Progress, 'type' | 'boundary'>[]
   testAccuracy?: number
@@ -43,7 +47,10 @@ const intParam = (name: string, fallback: number): number => {
 }
 const options: RunOptions = { ...defaultRun, seed: intParam('seed', defaultRun.seed), epochs: intParam('epochs', defaultRun.epochs) }
 
-const demo: DemoState = { status: 'loading', options, epochs: [], draws: 0, heartbeat: { ticks: 0, maxGapMs: 0 } }
+const demo: DemoState = {
+  status: 'loading', options, crossOriginIsolated: window.crossOriginIsolated, epochs: [], draws: 0,
+  heartbeat: { ticks: 0, maxGapMs: 0 },
+}
 ;(window as unknown as { tensorfoldDemo: DemoState }).tensorfoldDemo = demo
 
 // ---------------------------------------------------------------------------------------------
@@ -132,6 +139,10 @@ const curve = byId<HTMLCanvasElement>('curve')
 const boundary = byId<HTMLCanvasElement>('boundary')
 const show = (id: string, text: string) => { byId(id).textContent = text }
 const percent = (x: number) => `${(100 * x).toFixed(2)}%`
+const threadsOf = (k: KernelInfo) => `${k.threads} of ${k.maxThreads} thread${k.maxThreads === 1 ? '' : 's'}`
+const isolation = demo.crossOriginIsolated
+  ? 'the page is cross-origin isolated'
+  : 'the page is not cross-origin isolated, so the kernel keeps to one thread'
 
 let lastBeat = performance.now()
 const heartbeat = setInterval(() => {
@@ -164,7 +175,7 @@ const onMessage = (message: FromWorker): void => {
       lastBeat = demo.startedAt
       points = message.points
       classes = message.classes
-      show('kernel', `matmul: ${message.kernel.matmul}, threads: ${message.kernel.threads} (reported from ${message.inWorker ? 'the worker' : 'the main thread'})`)
+      show('kernel', `${message.kernel.matmul} matmul on ${threadsOf(message.kernel)} at start (reported from ${message.inWorker ? 'the worker' : 'the main thread'}); ${isolation}`)
       show('status', 'training…')
       return
     case 'epoch': {
@@ -180,11 +191,14 @@ const onMessage = (message: FromWorker): void => {
       demo.testAccuracy = message.testAccuracy
       demo.bestEpoch = message.bestEpoch
       demo.trainingMs = message.elapsedMs
+      demo.kernelAtEnd = message.kernelAtEnd
       demo.endedAt = performance.now()
       demo.status = 'done'
       clearInterval(heartbeat)
       show('status', `done in ${(message.elapsedMs / 1000).toFixed(1)} s`)
       show('accuracy', `${percent(message.testAccuracy)} (parameters of epoch ${message.bestEpoch}, the best on validation)`)
+      show('kernel', `${message.kernelAtEnd.matmul} matmul on ${demo.kernel === undefined ? '?' : threadsOf(demo.kernel)} at start, ` +
+        `${threadsOf(message.kernelAtEnd)} at the end (reported from ${demo.inWorker ? 'the worker' : 'the main thread'}); ${isolation}`)
       return
     case 'error':
       fail(message.message)

@@ -48,6 +48,8 @@ export interface Progress {
   readonly boundary: Float32Array
   /** Milliseconds since the worker received the request. */
   readonly elapsedMs: number
+  /** `kernelInfo().threads` in the worker after this epoch: 1 until the kernel's worker threads are up. */
+  readonly kernelThreads: number
 }
 
 /** Worker → page, at the end: test accuracy of the early-stopping choice (best validation epoch). */
@@ -56,6 +58,11 @@ export interface Done {
   readonly testAccuracy: number
   readonly bestEpoch: number
   readonly elapsedMs: number
+  /**
+   * `kernelInfo()` in the worker once training is done: the kernel's own worker threads start in
+   * the background, so `threads` may have grown since `Ready`.
+   */
+  readonly kernelAtEnd: KernelInfo
 }
 
 export interface Failed {
