@@ -9,6 +9,8 @@ import { wasmWorkspace, type OptimExports } from './wasmMatmul.js';
  * 235k params: 0.94 against 0.75 ms into reused outputs; 4k to 16k elements per block were alike).
  */
 const BLOCK = 4096;
+/** Tensors of fewer blocks stay on the calling thread: the hand-offs would cost more than they overlap. */
+const MIN_THREADED_BLOCKS = 16;
 /** Slots per block set: inputs in slots 0–3, outputs in slots 4–6. */
 const SLOTS = 7;
 
@@ -41,7 +43,7 @@ function blocked(ins: readonly Float32Array[], outs: readonly Float32Array[], fn
     for (let j = 0; j < outs.length; j++) outs[j]!.set(new Float32Array(buf, slotAt(base, set, 4 + j), len), i);
   };
   const call = (set: number, len: number): number[] => args(len, (j) => slotAt(base, set, j));
-  if (!threaded || ws.helpers === 0 || n <= BLOCK) {
+  if (!threaded || ws.helpers === 0 || n < MIN_THREADED_BLOCKS * BLOCK) {
     for (let i = 0; i < n; i += BLOCK) {
       const len = Math.min(BLOCK, n - i);
       copyIn(0, i, len);

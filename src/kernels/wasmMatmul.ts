@@ -46,15 +46,22 @@ const PAGE = 65536;
 const MAX_PAGES = 32768;
 
 /**
- * Products smaller than this many multiply-adds stay on the calling thread: below it the hand-off
- * (a futex wake and a join, tens of µs) costs more than half the product. Measured with
- * bench/matmul.mjs on 2 cores: 128·128·64 gained nothing, 128·256·128 gained ~1.6×.
+ * When a product is split across threads (measured on 2 cores, 1 thread ÷ 2 threads): under about
+ * a million multiply-adds the hand-offs cost more than half the product (128·128·10 gained nothing,
+ * 128·256·128 gained 1.5×); a C under 8192 elements gained nothing even over a long K (conv2's
+ * filter gradient, 150×873×16 'tn': 0.9×); blocks under half a million multiply-adds lose to the
+ * repacking and claims they add.
  */
-let minThreadedMacs = 1 << 20;
+const DEFAULT_SPLIT = { macs: 1 << 20, output: 1 << 13, blockMacs: 1 << 19 };
+let split = DEFAULT_SPLIT;
 
-/** Sets the size (multiply-adds) from which products are split across threads; for tests of small shapes. */
-export function setMinThreadedMacs(macs: number): void {
-  minThreadedMacs = macs;
+/**
+ * Sets when products are split across threads: at least `macs` multiply-adds and `output`
+ * elements of C, in blocks of at least `blockMacs` multiply-adds. No argument restores the
+ * defaults. For tests of small shapes.
+ */
+export function setSplitThresholds(t: Partial<typeof DEFAULT_SPLIT> = {}): void {
+  split = { ...DEFAULT_SPLIT, ...t };
 }
 
 /** The kernel binary with its memory import marked shared (limits flag 0x01 → 0x03). */
@@ -153,6 +160,7 @@ export interface Workspace {
 /** Blocks per thread a product is cut into: more balance the load when a thread is late, fewer repack less. */
 const BLOCKS_PER_THREAD = 4;
 
+
 /**
  * C = op(A)·op(B), cut into blocks that the calling thread and the ready workers take in turn
  * (see runSplit). The cut is along N when N ≥ M (each block packs only its columns of B) and C's
@@ -163,14 +171,18 @@ const BLOCKS_PER_THREAD = 4;
 function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, c: number,
               m: number, kk: number, n: number): void {
   const e = k.exports, scratch = k.scratch(0);
-  const helpers = threads > 1 && m * kk * n >= minThreadedMacs ? Math.min(threads - 1, readyWorkers()) : 0;
+  // Thin outputs gain nothing: a C under 8192 elements (e.g. conv2's filter gradient 150×16 over a
+  // long K) ran at 0.9–1.0× on two threads.
+  const big = m * kk * n >= split.macs && m * n >= split.output;
+  const helpers = threads > 1 && big ? Math.min(threads - 1, readyWorkers()) : 0;
   // Columns only when rows of C are whole cache lines (N a multiple of 16 floats), so that two
   // threads never write one line; rows otherwise (one shared line per boundary at most).
   const byCols = n >= m && n % 16 === 0;
   const dim = byCols ? n : m, unit = byCols ? 16 : 4;
   const units = Math.ceil(dim / unit);
   if (helpers === 0 || units < 2) { e.matmul(layout, a, b, c, m, kk, n, scratch, 0, m, 0, n); return; }
-  const step = Math.ceil(units / Math.min(units, BLOCKS_PER_THREAD * (helpers + 1))) * unit;
+  const wanted = Math.min(BLOCKS_PER_THREAD * (helpers + 1), Math.floor((m * kk * n) / split.blockMacs));
+  const step = Math.ceil(units / Math.max(2, Math.min(units, wanted))) * unit;
   const job = { layout, a, b, c, m, k: kk, n, byCols, step, blocks: Math.ceil(dim / step), dim };
   runSplit(job, helpers, (i0, i1, j0, j1) => e.matmul(layout, a, b, c, m, kk, n, scratch, i0, i1, j0, j1));
 }

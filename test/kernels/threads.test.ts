@@ -13,7 +13,7 @@ import type { Labels } from '../../src/index.js';
 import { threadStats } from '../../src/kernels/kernelThreads.js';
 import type { Layout } from '../../src/kernels/layout.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
-import { matmulF32, setMinThreadedMacs, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
+import { matmulF32, setSplitThresholds, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
 
 // The threaded GEMM (src/kernels/kernelThreads.ts): worker threads over the kernel's shared wasm
 // memory compute blocks of a product. It must agree with the float64 reference, give the same bits
@@ -52,7 +52,7 @@ describe('threaded float32 GEMM', () => {
     setKernelThreads(2);
   });
   afterAll(() => {
-    setMinThreadedMacs(1 << 20);
+    setSplitThresholds();
     setKernelThreads(2);
   });
 
@@ -66,7 +66,7 @@ describe('threaded float32 GEMM', () => {
   });
 
   it('agrees with the float64 reference and with one thread, bit for bit, on {1,3,7,33,257}³ in every layout, on 2 and 3 threads', () => {
-    setMinThreadedMacs(0); // split even the smallest products
+    setSplitThresholds({ macs: 0, output: 0, blockMacs: 0 }); // split even the smallest products
     const before = threadStats();
     let splittable = 0;
     for (const m of SIZES) for (const k of SIZES) for (const n of SIZES) for (const layout of LAYOUTS) {
@@ -88,7 +88,7 @@ describe('threaded float32 GEMM', () => {
       for (let i = 0; i < m * n; i++) err = Math.max(err, Math.abs(two[i]! - want[i]!));
       if (!(err <= tol)) throw new Error(`${layout} [${m},${k},${n}]: max err ${err} > ${tol}`);
     }
-    setMinThreadedMacs(1 << 20);
+    setSplitThresholds();
     expect(splittable).toBe(3 * 25 * 3); // m ∈ {7, 33, 257}, any k and n, three layouts
     const after = threadStats();
     expect(after.splits - before.splits).toBe(2 * splittable);
@@ -135,9 +135,9 @@ describe('threaded float32 GEMM', () => {
       for (let i = 0; i < 3; i++) [state] = step(state, { x, y }, key(i));
       return { flat: JSON.stringify(state.params, (_, v) => (v instanceof Float32Array ? Array.from(v) : v)), jobs: threadStats().splits - splits };
     });
-    setMinThreadedMacs(1 << 16);
+    setSplitThresholds({ macs: 1 << 16, output: 0, blockMacs: 0 });
     const one = run(1), two = run(2);
-    setMinThreadedMacs(1 << 20);
+    setSplitThresholds();
     expect(two.jobs).toBeGreaterThan(0);
     expect(two.flat).toBe(one.flat);
   });
