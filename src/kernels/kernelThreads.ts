@@ -19,8 +19,8 @@
 const SEQ = 0, CLAIM = 1, FINISHED = 2, READY = 3, KIND = 4, HELPERS = 5, BLOCKS = 6, ARGS = 7;
 /** Job kinds: a product cut into blocks, or one call of an optimizer kernel (one block). */
 const PRODUCT = 0, CALL = 1;
-/** A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim. A call's: function index, argument count. */
-const N_ARGS = 10;
+/** A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim, bias, relu. A call's: function index, argument count. */
+const N_ARGS = 12;
 const F64_AT = 4 * 32, N_F64 = 16, CONTROL_BYTES = F64_AT + 8 * N_F64;
 /** Upper bound on threads (the caller plus workers). */
 export const MAX_THREADS = 8;
@@ -43,7 +43,7 @@ const WORKER_SOURCE = `(function () {
     if (slot >= ctl[${HELPERS}]) return;
     var a = ${ARGS}, blocks = ctl[${BLOCKS}], kind = ctl[${KIND}];
     var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
-    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9];
+    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9], bias = ctl[a + 10], relu = ctl[a + 11];
     var tag = (s & 0x7fffff) << 8;
     for (;;) {
       var w = Atomics.load(ctl, ${CLAIM});
@@ -53,8 +53,8 @@ const WORKER_SOURCE = `(function () {
         opt[CALLS[ctl[a]]].apply(null, Array.prototype.slice.call(f64, 0, ctl[a + 1]));
       } else {
         var lo = (w & 255) * step, hi = Math.min(dim, lo + step);
-        if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi);
-        else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n);
+        if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi, bias, relu);
+        else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n, bias, relu);
       }
       Atomics.add(ctl, ${FINISHED}, 1);
       Atomics.notify(ctl, ${FINISHED});
@@ -229,11 +229,15 @@ function waitAllowed(): boolean {
   return callerMayWait;
 }
 
-/** A product split into blocks: `blocks` runs of `step` rows (or columns) of C, out of `dim`. */
+/**
+ * A product split into blocks: `blocks` runs of `step` rows (or columns) of C, out of `dim`; each
+ * block gets the epilogue (`bias` pointer or 0, `relu` 0 or 1) of the kernel's `matmul`.
+ */
 export interface Split {
   readonly layout: number; readonly a: number; readonly b: number; readonly c: number;
   readonly m: number; readonly k: number; readonly n: number;
   readonly byCols: boolean; readonly step: number; readonly blocks: number; readonly dim: number;
+  readonly bias: number; readonly relu: number;
 }
 
 /** Publishes a job of `kind` and `blocks` blocks for up to `helpers` workers, its arguments written by `write`. */
@@ -290,7 +294,7 @@ function finish(blocks: number, run: (i: number) => void): number {
 export function runSplit(job: Split, helpers: number,
                          matmul: (i0: number, i1: number, j0: number, j1: number) => void): number {
   if (job.blocks > MAX_BLOCKS) throw new RangeError(`runSplit: ${job.blocks} blocks (at most ${MAX_BLOCKS})`);
-  const args = [job.layout, job.a, job.b, job.c, job.m, job.k, job.n, job.byCols ? 1 : 0, job.step, job.dim];
+  const args = [job.layout, job.a, job.b, job.c, job.m, job.k, job.n, job.byCols ? 1 : 0, job.step, job.dim, job.bias, job.relu];
   publish(PRODUCT, job.blocks, helpers, (ctl) => { for (let i = 0; i < N_ARGS; i++) ctl[ARGS + i] = args[i]!; });
   return finish(job.blocks, (i) => {
     const lo = i * job.step, hi = Math.min(job.dim, lo + job.step);

@@ -63,8 +63,7 @@ export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: Fl
     const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
     f32(buf, px, cnt * xImg).set(x.subarray(b0 * xi, (b0 + cnt) * xi));
     e.im2col(px, pcols, ...geomArgs(g, cnt));
-    ws.gemm(NN, pcols, pw, py, rows, k, g.f);
-    if (b !== undefined) e.addBias(py, pb, rows, g.f);
+    ws.gemm(NN, pcols, pw, py, rows, k, g.f, b === undefined ? 0 : pb);
     y.set(f32(buf, py, cnt * yImg), b0 * yi);
   }
   return y;

@@ -9,7 +9,7 @@ import {
 /** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
 export interface KernelExports {
   matmul(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, scratch: number,
-         i0: number, i1: number, j0: number, j1: number): void;
+         i0: number, i1: number, j0: number, j1: number, bias: number, relu: number): void;
   scratchBytes(): number;
   heapBase(): number;
   im2col(x: number, cols: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
@@ -151,8 +151,11 @@ export interface Workspace {
   readonly helpers: number;
   /** The module's memory: re-read `memory.buffer` after anything that may grow it. */
   readonly memory: WebAssembly.Memory;
-  /** C[M,N] = op(A)·op(B) on buffers in this workspace, split across the ready worker threads when large. */
-  gemm(layout: number, a: number, b: number, c: number, m: number, k: number, n: number): void;
+  /**
+   * C[M,N] = op(A)·op(B) on buffers in this workspace, split across the ready worker threads when
+   * large; then C[i, j] += bias[j] if a `bias` pointer is given, and relu if `relu`.
+   */
+  gemm(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, bias?: number, relu?: boolean): void;
   /** First free byte (64-aligned) after the scratch areas: lay buffers out from here. */
   readonly base: number;
 }
@@ -169,7 +172,7 @@ const BLOCKS_PER_THREAD = 4;
  * do not depend on the cut or on which thread computes what.
  */
 function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, c: number,
-              m: number, kk: number, n: number): void {
+              m: number, kk: number, n: number, bias: number, relu: number): void {
   const e = k.exports, scratch = k.scratch(0);
   // Thin outputs gain nothing: a C under 8192 elements (e.g. conv2's filter gradient 150×16 over a
   // long K) ran at 0.9–1.0× on two threads.
@@ -180,11 +183,11 @@ function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, 
   const byCols = n >= m && n % 16 === 0;
   const dim = byCols ? n : m, unit = byCols ? 16 : 4;
   const units = Math.ceil(dim / unit);
-  if (helpers === 0 || units < 2) { e.matmul(layout, a, b, c, m, kk, n, scratch, 0, m, 0, n); return; }
+  if (helpers === 0 || units < 2) { e.matmul(layout, a, b, c, m, kk, n, scratch, 0, m, 0, n, bias, relu); return; }
   const wanted = Math.min(BLOCKS_PER_THREAD * (helpers + 1), Math.floor((m * kk * n) / split.blockMacs));
   const step = Math.ceil(units / Math.max(2, Math.min(units, wanted))) * unit;
-  const job = { layout, a, b, c, m, k: kk, n, byCols, step, blocks: Math.ceil(dim / step), dim };
-  runSplit(job, helpers, (i0, i1, j0, j1) => e.matmul(layout, a, b, c, m, kk, n, scratch, i0, i1, j0, j1));
+  const job = { layout, a, b, c, m, k: kk, n, byCols, step, blocks: Math.ceil(dim / step), dim, bias, relu };
+  runSplit(job, helpers, (i0, i1, j0, j1) => e.matmul(layout, a, b, c, m, kk, n, scratch, i0, i1, j0, j1, bias, relu));
 }
 
 /**
@@ -206,14 +209,16 @@ export function wasmWorkspace(bytes: number): Workspace | null {
     helpers: threads > 1 ? readyWorkers() : 0,
     memory: w.memory,
     base,
-    gemm: (layout, a, b, c, m, k, n) => gemm(w, threads, layout, a, b, c, m, k, n),
+    gemm: (layout, a, b, c, m, k, n, bias = 0, relu = false) => gemm(w, threads, layout, a, b, c, m, k, n, bias, relu ? 1 : 0),
   };
 }
 
 const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 31;
 
 /**
- * Float32 matmul on the wasm SIMD kernel: C[M,N] = op(A)·op(B), row-major.
+ * Float32 matmul on the wasm SIMD kernel: C[M,N] = op(A)·op(B), row-major, then (the dense layer's
+ * epilogue, done on each block while it is in cache) C[i, j] += bias[j] if `bias` is given and
+ * relu if `relu`: the bits of a float32 add and of src/kernels/relu.ts.
  * Stored shapes: 'nn' a[M,K] b[K,N]; 'tn' a[K,M] b[K,N]; 'nt' a[M,K] b[N,K].
  * Inputs are copied into wasm memory (grown on demand and reused, so it stays
  * bounded by the largest call); returns a new Float32Array of length M·N.
@@ -221,21 +226,22 @@ const isDim = (x: number): boolean => Number.isInteger(x) && x >= 0 && x < 2 ** 
  * is not a non-negative integer, or an input is shorter than its shape.
  */
 export function matmulF32(a: Float32Array, b: Float32Array, m: number, k: number,
-                          n: number, layout: Layout): Float32Array {
+                          n: number, layout: Layout, bias?: Float32Array, relu = false): Float32Array {
   if (!(isDim(m) && isDim(k) && isDim(n))) {
     throw new RangeError(`matmulF32: bad dimensions ${m}, ${k}, ${n}`);
   }
   const mk = m * k, kn = k * n, mn = m * n;
-  if (a.length < mk || b.length < kn) {
+  if (a.length < mk || b.length < kn || (bias !== undefined && bias.length < n)) {
     throw new RangeError(`matmulF32: inputs too short for [${m},${k}]x[${k},${n}]`);
   }
-  const aBytes = align(4 * mk), bBytes = align(4 * kn);
-  const ws = wasmWorkspace(aBytes + bBytes + 4 * mn);
+  const aBytes = align(4 * mk), bBytes = align(4 * kn), cBytes = align(4 * mn);
+  const ws = wasmWorkspace(aBytes + bBytes + cBytes + 4 * n);
   if (ws === null) throw new Error('tensorfold: WebAssembly SIMD kernel unavailable');
-  const aPtr = ws.base, bPtr = aPtr + aBytes, cPtr = bPtr + bBytes;
+  const aPtr = ws.base, bPtr = aPtr + aBytes, cPtr = bPtr + bBytes, biasPtr = cPtr + cBytes;
   const buf = ws.memory.buffer; // re-read: growing replaces it
   new Float32Array(buf, aPtr, mk).set(a.length === mk ? a : a.subarray(0, mk));
   new Float32Array(buf, bPtr, kn).set(b.length === kn ? b : b.subarray(0, kn));
-  ws.gemm(LAYOUT_CODE[layout], aPtr, bPtr, cPtr, m, k, n);
+  if (bias !== undefined) new Float32Array(buf, biasPtr, n).set(bias.length === n ? bias : bias.subarray(0, n));
+  ws.gemm(LAYOUT_CODE[layout], aPtr, bPtr, cPtr, m, k, n, bias === undefined ? 0 : biasPtr, relu);
   return new Float32Array(buf, cPtr, mn).slice();
 }

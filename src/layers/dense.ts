@@ -1,7 +1,7 @@
 import { assertWidth } from '../internal/assert.js'
 import { lazyTensor } from '../internal/lazyTensor.js'
-import { reluBackward, reluForward } from '../kernels/relu.js'
-import { affine } from '../ops/affine.js'
+import { reluBackward } from '../kernels/relu.js'
+import { affineThen } from '../ops/affine.js'
 import { matmulNT, matmulTN } from '../ops/matmul.js'
 import { sum } from '../ops/reduce.js'
 import { uniform } from '../random/sample.js'
@@ -23,8 +23,9 @@ export interface DenseOptions {
   /**
    * An activation fused into the layer (default: none, the affine map). `'relu'` gives
    * `max(0, x·W + b)`, bit for bit `pipe(dense(I, O), andThen(relu))` in one layer: forward, the
-   * relu runs over the product in place (no second `[B, O]` array); backward, the relu derivative
-   * masks `dy` once for `∂W`, `∂b` and `dx`.
+   * bias and the relu are applied by the product's kernel to each block of the result as it is
+   * finished (in float32; no second `[B, O]` array either way); backward, the relu derivative masks
+   * `dy` once for `∂W`, `∂b` and `dx`.
    */
   readonly activation?: 'relu'
 }
@@ -77,9 +78,7 @@ export const dense = <const I extends number, const O extends number>(
         throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${inputs}] was expected`)
       if (params.w.shape[0] !== inputs || params.w.shape[1] !== outputs || params.b.shape[0] !== outputs)
         throw new ShapeError(name, `params have w ${showShape(params.w.shape)} and b ${showShape(params.b.shape)} but w [${inputs},${outputs}] and b [${outputs}] were expected`)
-      const y = affine(x, params.w, params.b)
-      // NOTE: affine's storage is fresh and not yet shared, so the relu may run in place.
-      if (relu) reluForward(y.data, y.data)
+      const y = affineThen(x, params.w, params.b, relu)
       const back = (dy: Tensor<[B, O]>) => {
         let dz = dy
         if (relu) {

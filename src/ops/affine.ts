@@ -1,16 +1,16 @@
 import { assertRank } from '../internal/assert.js'
+import { reluForward } from '../kernels/relu.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { resultType, type Tensor } from '../tensor/Tensor.js'
 import { addBias } from './addBias.js'
-import { matmul } from './matmul.js'
+import { matmul, run } from './matmul.js'
 
 /**
  * The affine map `x · w + b` of a dense layer: `[B, I] × [I, O] + [O] → [B, O]`.
  *
- * Equal to `addBias(matmul(x, w), b)`, fused: the bias is added into the product's freshly
- * allocated storage instead of a second `[B, O]` array. The result's storage is always fresh and
- * shared with nothing, so a caller that made it may finish it in place before handing it on
- * (`dense(I, O, { activation: 'relu' })` does).
+ * Equal to `addBias(matmul(x, w), b)`, fused: in float32 the wasm kernel adds the bias to each
+ * block of the product as it finishes it (no second pass, no second `[B, O]` array); otherwise it
+ * is added into the product's fresh storage.
  *
  * @example
  * affine(zeros([32, 784]), zeros([784, 256]), zeros([256])) // Tensor<[32, 256]>
@@ -20,13 +20,35 @@ export const affine = <B extends number, I extends number, O extends number>(
   x: Tensor<[B, I]>,
   w: Tensor<[NoInfer<I>, O]>,
   b: Tensor<[NoInfer<O>]>,
+): Tensor<[B, O]> => affineThen(x, w, b, false)
+
+/**
+ * {@link affine}, then relu if `relu` (`max(0, x · w + b)`, the bits of `relu` after `affine`).
+ * Where x, w and b are all float32 the bias and the relu run inside the product's kernel, on each
+ * block of the result as it is finished (on whichever thread computed it); otherwise after it.
+ */
+export const affineThen = <B extends number, I extends number, O extends number>(
+  x: Tensor<[B, I]>,
+  w: Tensor<[NoInfer<I>, O]>,
+  b: Tensor<[NoInfer<O>]>,
+  relu: boolean,
 ): Tensor<[B, O]> => {
   assertRank('affine', b, 1, 'b')
+  const check = (n: number) => {
+    if (b.shape[0] !== n) throw new ShapeError('affine', `w has shape ${showShape(w.shape)} but b has shape ${showShape(b.shape)}`)
+  }
+  // NOTE: with one dtype throughout, the product's dtype is the result's: fuse. Mixed dtypes promote.
+  if (x.dtype === w.dtype && w.dtype === b.dtype) return run('matmul', 'nn', x, w, { bias: b.data, relu, check }) as Tensor<[B, O]>
   const y = matmul(x, w)
+  check(y.shape[1])
+  const out = resultType(y, b) !== y.dtype ? addBias(y, b) : addBiasInPlace(y, b)
+  if (relu) reluForward(out.data, out.data)
+  return out
+}
+
+/** `y += b` row by row, on a product's fresh storage (shared with nothing yet). */
+const addBiasInPlace = <B extends number, O extends number>(y: Tensor<[B, O]>, b: Tensor<[O]>): Tensor<[B, O]> => {
   const [rows, n] = y.shape
-  if (b.shape[0] !== n) throw new ShapeError('affine', `w has shape ${showShape(w.shape)} but b has shape ${showShape(b.shape)}`)
-  // NOTE: a float64 bias on a float32 product promotes the result; addBias allocates for that.
-  if (resultType(y, b) !== y.dtype) return addBias(y, b)
   const o = y.data, bd = b.data
   for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) o[i] = o[i]! + bd[j]!
   return y

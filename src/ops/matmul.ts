@@ -2,9 +2,20 @@ import { matmulKernel } from '../kernels/matmul.js'
 import type { Layout } from '../kernels/layout.js'
 import { assertRank } from '../internal/assert.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
-import { fromStorage, type Tensor } from '../tensor/Tensor.js'
+import { fromStorage, type Storage, type Tensor } from '../tensor/Tensor.js'
 
-const run = (op: string, layout: Layout, a: Tensor, b: Tensor): Tensor => {
+/**
+ * A dense layer's epilogue fused into a product (see `matmulKernel`): `check(n)` runs once the
+ * product's shape is known (before any work), then C[i, j] += bias[j] and relu if asked.
+ */
+export interface Epilogue {
+  readonly bias: Storage
+  readonly relu: boolean
+  readonly check: (n: number) => void
+}
+
+/** The product of `a` and `b` in `layout` for op `op` (shapes checked), with an optional epilogue. */
+export const run = (op: string, layout: Layout, a: Tensor, b: Tensor, epilogue?: Epilogue): Tensor => {
   assertRank(op, a, 2, 'a')
   assertRank(op, b, 2, 'b')
   const [a0, a1] = a.shape as readonly [number, number]
@@ -13,6 +24,7 @@ const run = (op: string, layout: Layout, a: Tensor, b: Tensor): Tensor => {
   const [kb, n] = layout === 'nt' ? [b1, b0] : [b0, b1]
   if (ka !== kb)
     throw new ShapeError(op, `a has shape ${showShape(a.shape)} but b has shape ${showShape(b.shape)} (inner dimensions ${ka} and ${kb} differ)`)
+  epilogue?.check(n)
   let ad = a.data
   let bd = b.data
   // NOTE: mixed dtypes compute in float64; only the float32 operand needs converting.
@@ -20,7 +32,7 @@ const run = (op: string, layout: Layout, a: Tensor, b: Tensor): Tensor => {
     if (!(ad instanceof Float64Array)) ad = Float64Array.from(ad)
     if (!(bd instanceof Float64Array)) bd = Float64Array.from(bd)
   }
-  return fromStorage([m, n], matmulKernel(ad, bd, m, ka, n, layout))
+  return fromStorage([m, n], matmulKernel(ad, bd, m, ka, n, layout, epilogue?.bias, epilogue?.relu))
 }
 
 /**

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   adam, andThen, conv2d, dense, flatten, input, key, kernelInfo, labels, maxPool2d, pipe, relu, setKernelThreads,
   softmaxCrossEntropy, tensor, trainStep,
@@ -13,6 +13,7 @@ import type { Labels } from '../../src/index.js';
 import { threadStats } from '../../src/kernels/kernelThreads.js';
 import type { Layout } from '../../src/kernels/layout.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
+import { reluForward } from '../../src/kernels/relu.js';
 import { matmulF32, setSplitThresholds, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
 
 // The threaded GEMM (src/kernels/kernelThreads.ts): worker threads over the kernel's shared wasm
@@ -51,6 +52,7 @@ describe('threaded float32 GEMM', () => {
     expect(startWasmThreads(10_000)).toBe(3); // two workers up before the first product
     setKernelThreads(2);
   });
+  afterEach(() => setSplitThresholds()); // also after a failure, so that one failure stays one
   afterAll(() => {
     setSplitThresholds();
     setKernelThreads(2);
@@ -93,6 +95,29 @@ describe('threaded float32 GEMM', () => {
     const after = threadStats();
     expect(after.splits - before.splits).toBe(2 * splittable);
     expect(after.workerBlocks).toBeGreaterThan(before.workerBlocks); // the workers really took blocks
+  });
+
+  it('applies the bias and relu epilogue to every block as the JS passes would, bit for bit, on 1, 2 and 3 threads', () => {
+    setSplitThresholds({ macs: 0, output: 0, blockMacs: 0 });
+    const special = [Number.NaN, -0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3e38];
+    for (const [m, k, n] of [[7, 33, 257], [257, 7, 33], [33, 257, 7], [3, 1, 1], [128, 784, 256]] as const) {
+      for (const layout of LAYOUTS) {
+        const a = rand(m * k, m + k, 1.5), b = rand(k * n, n + 7, 0.75), bias = rand(n, m * n, 2);
+        bias.set(special.slice(0, Math.min(n, special.length)));
+        const plain = withThreads(1, () => matmulF32(a, b, m, k, n, layout));
+        for (const relu of [false, true]) {
+          const want = Float32Array.from(plain, (v, i) => v + bias[i % n]!);
+          if (relu) reluForward(want, want);
+          for (const threads of [1, 2, 3]) {
+            const got = withThreads(threads, () => matmulF32(a, b, m, k, n, layout, bias, relu));
+            // NaN payloads may differ between the JS and the wasm add: compare NaNs as NaNs.
+            const same = got.every((v, i) => Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]!)));
+            if (!same) throw new Error(`${layout} [${m},${k},${n}] relu ${relu} on ${threads} threads differs from the JS epilogue`);
+          }
+        }
+      }
+    }
+    setSplitThresholds();
   });
 
   it('leaves a trained MLP bit-identical with and without the worker', () => {

@@ -63,12 +63,47 @@ export function heapBase(): usize {
  */
 export function matmul(layout: i32, a: usize, b: usize, c: usize,
                        m: i32, k: i32, n: i32, scratch: usize,
-                       i0: i32, i1: i32, j0: i32, j1: i32): void {
+                       i0: i32, i1: i32, j0: i32, j1: i32, bias: usize, relu: i32): void {
   if (i1 <= i0 || j1 <= j0) return;
   if (k <= 0) {
     for (let i = i0; i < i1; i++) memory.fill(c + ((<usize>i * <usize>n + <usize>j0) << 2), 0, <usize>(j1 - j0) << 2);
-    return;
+  } else {
+    product(layout, a, b, c, m, k, n, scratch, i0, i1, j0, j1);
   }
+  if (bias != 0 || relu != 0) epilogue(c, n, i0, i1, j0, j1, bias, relu);
+}
+
+/**
+ * The epilogue of a dense layer on the block C[i0:i1, j0:j1], while it is in cache: C[i, j] +=
+ * bias[j] (float32 adds, unless `bias` is 0), then relu (unless `relu` is 0) as a mask: C[i, j]
+ * is kept where it is > 0 and becomes +0 elsewhere (NaN included), the bits src/kernels/relu.ts
+ * gives.
+ */
+function epilogue(c: usize, n: i32, i0: i32, i1: i32, j0: i32, j1: i32, bias: usize, relu: i32): void {
+  const zero = f32x4.splat(0);
+  for (let i = i0; i < i1; i++) {
+    const row = c + (<usize>i * <usize>n << 2);
+    let j = j0;
+    for (; j + 4 <= j1; j += 4) {
+      const o = <usize>j << 2;
+      let v = v128.load(row + o);
+      if (bias != 0) v = f32x4.add(v, v128.load(bias + o));
+      if (relu != 0) v = v128.and(v, f32x4.gt(v, zero));
+      v128.store(row + o, v);
+    }
+    for (; j < j1; j++) {
+      const o = <usize>j << 2;
+      let v = load<f32>(row + o);
+      if (bias != 0) v += load<f32>(bias + o);
+      if (relu != 0 && !(v > 0)) v = 0;
+      store<f32>(row + o, v);
+    }
+  }
+}
+
+/** The product part of {@link matmul} for k > 0. */
+function product(layout: i32, a: usize, b: usize, c: usize, m: i32, k: i32, n: i32, scratch: usize,
+                 i0: i32, i1: i32, j0: i32, j1: i32): void {
   const packA = scratch;
   const packB = scratch + <usize>PACK_A_BYTES;
   const tile = packB + <usize>PACK_B_BYTES;
