@@ -22,6 +22,8 @@ const PRODUCT = 0, CALL = 1;
 /** A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim, bias, relu. A call's: function index, argument count. */
 const N_ARGS = 12;
 const F64_AT = 4 * 32, N_F64 = 16, CONTROL_BYTES = F64_AT + 8 * N_F64;
+/** How long the caller waits for a worker's block before concluding the worker is gone. */
+const WORKER_TIMEOUT_MS = 60_000;
 /** Upper bound on threads (the caller plus workers). */
 export const MAX_THREADS = 8;
 /** Upper bound on blocks per product (the claim word keeps 8 bits for the block index). */
@@ -274,11 +276,14 @@ function finish(blocks: number, run: (i: number) => void): number {
   let spin = 0;
   while (Atomics.load(ctl, FINISHED) !== theirs && spin < 100000) spin++;
   if (Atomics.load(ctl, FINISHED) !== theirs) {
-    if (waitAllowed()) {
-      for (let got = Atomics.load(ctl, FINISHED); got !== theirs; got = Atomics.load(ctl, FINISHED))
-        Atomics.wait(ctl, FINISHED, got);
-    } else {
-      while (Atomics.load(ctl, FINISHED) !== theirs) { /* a browser's main thread may not sleep */ }
+    // A block takes milliseconds; a worker that has not finished one in a minute has died (it was
+    // terminated, or ran out of memory): fail loudly instead of waiting forever.
+    const deadline = Date.now() + WORKER_TIMEOUT_MS;
+    const mayWait = waitAllowed();
+    for (let got = Atomics.load(ctl, FINISHED); got !== theirs; got = Atomics.load(ctl, FINISHED)) {
+      if (Date.now() > deadline)
+        throw new Error(`tensorfold: a kernel worker thread stopped answering (${theirs - got} block(s) unfinished after ${WORKER_TIMEOUT_MS / 1000} s); setKernelThreads(1) runs without workers`)
+      if (mayWait) Atomics.wait(ctl, FINISHED, got, 1000) // a browser's main thread may not sleep: it polls
     }
   }
   splits++;
