@@ -10,15 +10,9 @@
 // (one root, `--rounds 1 --ms 5000`). Prints the median examples/s over rounds and every round.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { median, parseBuildsArgs } from './builds.mjs';
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => {
-  const i = args.indexOf(name);
-  return i < 0 ? dflt : Number(args.splice(i, 2)[1]);
-};
-const rounds = opt('--rounds', 9), roundMs = opt('--ms', 1000);
-const roots = args.length > 0 ? args : [path.resolve(import.meta.dirname, '..')];
-const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+const { rounds, roundMs, roots } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 1000 });
 
 const contenders = [];
 for (const root of roots) {

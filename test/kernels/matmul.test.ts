@@ -8,19 +8,12 @@ import { matmulKernel } from '../../src/kernels/matmul.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
 import { matmulF32, wasmAvailable } from '../../src/kernels/wasmMatmul.js';
 import type { Layout } from '../../src/kernels/layout.js';
+import { lcgUniform } from '../util/lcg.js';
 
 const LAYOUTS: readonly Layout[] = ['nn', 'tn', 'nt'];
 
 /** Deterministic values in [-scale, scale). */
-function rand(len: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return out;
-}
+const rand = lcgUniform;
 
 const maxAbs = (x: ArrayLike<number>): number => {
   let m = 0;

@@ -15,6 +15,7 @@ import type { Layout } from '../../src/kernels/layout.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
 import { reluForward } from '../../src/kernels/relu.js';
 import { matmulF32, setSplitThresholds, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
+import { lcgUniform } from '../util/lcg.js';
 
 // The threaded GEMM (src/kernels/kernelThreads.ts): worker threads over the kernel's shared wasm
 // memory compute blocks of a product. It must agree with the float64 reference, give the same bits
@@ -24,15 +25,7 @@ const LAYOUTS: readonly Layout[] = ['nn', 'tn', 'nt'];
 const SIZES = [1, 3, 7, 33, 257] as const;
 
 /** Deterministic values in [-scale, scale). */
-function rand(len: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(len);
-  let s = seed >>> 0;
-  for (let i = 0; i < len; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = (s / 2 ** 31 - 1) * scale;
-  }
-  return out;
-}
+const rand = lcgUniform;
 
 const sameBits = (x: Float32Array, y: Float32Array): boolean =>
   x.length === y.length && x.every((v, i) => Object.is(v, y[i]));

@@ -8,6 +8,7 @@ import { decodeBase64 } from '../../src/internal/base64.js'
 import { wasmAdamBase64 } from '../../src/kernels/wasmAdamBinary.js'
 import { adamF32 } from '../../src/kernels/wasmAdam.js'
 import { wasmBase64 } from '../../src/kernels/wasmBinary.js'
+import { lcgWide } from '../util/lcg.js'
 
 // The wasm SIMD Adam step against the JS loop it replaces (the float32 loop of fusedAdam), bit for bit.
 
@@ -24,16 +25,7 @@ const ref = (g: F, p: F, m: F, v: F, [B1, B2, A1, A2, S1, S2, E, c]: readonly nu
   }
   return [po, mo, vo]
 }
-const rand = (n: number, seed: number, scale: number, positive = false) => {
-  const a = new Float32Array(n)
-  let s = seed >>> 0
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    const x = (s / 2 ** 32 - 0.5) * scale * 10 ** ((s % 13) - 6) // magnitudes over 12 decades
-    a[i] = positive ? Math.abs(x) : x
-  }
-  return a
-}
+const rand = lcgWide // magnitudes over 12 decades
 const u32 = (a: Float32Array) => Array.from(new Uint32Array(a.buffer, a.byteOffset, a.length))
 
 describe('wasm Adam kernel', () => {

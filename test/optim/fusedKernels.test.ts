@@ -2,22 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { adagrad, adam, applyUpdates, exponentialDecay, momentum, rmsprop, setKernelThreads, sgd, type GradientTransformation, type Tensor } from '../../src/index.js'
 import { threadStats } from '../../src/kernels/kernelThreads.js'
 import { startWasmThreads } from '../../src/kernels/wasmMatmul.js'
+import { lcgWide } from '../util/lcg.js'
 
 // The fused optimizers' float32 wasm kernels (src/kernels/wasmAdam.ts), which run in blocks of 4096
 // elements: on leaves shorter than, equal to and longer than a block (with a partial last block,
 // odd lengths for the scalar tail), against the unfused `update` + `applyUpdates`, bit for bit; on one
 // thread, and with the kernel's worker computing blocks while the caller copies (leaves over a block).
 
-const rand = (n: number, seed: number, scale: number, positive = false) => {
-  const a = new Float32Array(n)
-  let s = seed >>> 0
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0
-    const x = (s / 2 ** 32 - 0.5) * scale * 10 ** ((s % 13) - 6) // magnitudes over 12 decades
-    a[i] = positive ? Math.abs(x) : x
-  }
-  return a
-}
+const rand = lcgWide // magnitudes over 12 decades
 const sizes = [1, 3, 4096, 4097, 20_001, 70_001] as const
 const leaf = (data: Float32Array): Tensor => ({ shape: [data.length], dtype: 'float32', data }) as Tensor
 const tree = (seed: number, scale: number): Tensor[] =>

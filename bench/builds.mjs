@@ -1,0 +1,18 @@
+// Command line of the benches that compare builds (bench/step.mjs, bench/optimizerShare.mjs):
+// `[root ...] [--rounds R] [--ms T]`, each root a checkout with a built dist/ (default: this one).
+// Kept free of imports from dist/, so that such a bench loads only the builds it is given.
+import path from 'node:path';
+
+/** Parses `argv` (without node and the script): the roots, and rounds and ms with these defaults. */
+export function parseBuildsArgs(argv, { rounds, ms }) {
+  const args = [...argv];
+  const opt = (name, dflt) => {
+    const i = args.indexOf(name);
+    return i < 0 ? dflt : Number(args.splice(i, 2)[1]);
+  };
+  const r = opt('--rounds', rounds), t = opt('--ms', ms);
+  return { rounds: r, roundMs: t, roots: args.length > 0 ? args : [path.resolve(import.meta.dirname, '..')] };
+}
+
+/** The median of a list of numbers (bench/util.mjs re-exports it). */
+export const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
