@@ -3,6 +3,7 @@
 import { kernelInfo, setKernelThreads } from '../dist/src/index.js';
 import { startWasmThreads } from '../dist/src/kernels/wasmMatmul.js';
 import * as kernelThreads from '../dist/src/kernels/kernelThreads.js';
+import { median } from './builds.mjs';
 
 /**
  * The thread pool's counters (an internal of the kernel): `splits`, products published to the
@@ -70,7 +71,7 @@ export function checkSplits(what, one, many, threads) {
 }
 
 /** The median of a list of numbers. */
-export { median } from './builds.mjs';
+export { median };
 
 /** `len` floats in [-1, 1) from a linear congruential generator: the same seed, the same data. */
 export function random(len, seed) {
