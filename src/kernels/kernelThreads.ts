@@ -1,7 +1,8 @@
-// The worker threads behind the wasm GEMM: each runs its own instance of the kernel module over the
-// calling thread's shared memory and computes one block of a product while the caller computes
-// another. Hand-off is through an Int32Array over a SharedArrayBuffer, with Atomics, so a kernel
-// call stays synchronous: no promises, no messages after start-up.
+// The worker threads behind the float32 kernels: each runs its own instances of the kernel modules
+// (the GEMM's and the optimizers') over the calling thread's shared memory, and computes blocks of
+// a product, or an optimizer's step on a block of a tensor, while the caller works on another.
+// Hand-off is through a small SharedArrayBuffer, with Atomics, so a kernel call stays synchronous:
+// no promises, no messages after start-up.
 //
 // Where workers come from: Node's `worker_threads` (reached through `globalThis.process?.getBuiltinModule`, so
 // the core imports nothing Node-only), or a Web Worker from a Blob URL in a cross-origin-isolated
@@ -38,7 +39,7 @@ export const CALLS = ['adamF32', 'sgdF32', 'momentumF32', 'rmsF32'] as const;
 // through an optimizer's run of blocks, short enough to leave the core to V8's garbage-collector
 // threads between products (spinning 1.5 ms instead cost the MLP step 5–10% on 2 cores).
 //
-// NOTE: the block geometry (lo = i·step, hi = min(dim, lo + step)) is repeated in finish below.
+// NOTE: the block geometry (lo = i·step, hi = min(dim, lo + step)) is repeated in runSplit below.
 const WORKER_SOURCE = `(function () {
   var CALLS = ${JSON.stringify(CALLS)};
   function work(ex, opt, ctl, f64, s, slot, scratch) {
@@ -148,6 +149,7 @@ function spawn(start: unknown): boolean {
 let control: Int32Array | undefined;
 let callArgs: Float64Array | undefined;
 let spawned = 0;
+let spawnFailed = false;
 let wanted: number | undefined;
 let seq = 0;
 let callerMayWait: boolean | undefined;
@@ -179,7 +181,7 @@ export function threadsWanted(): number {
 /** Starts workers (once each) up to `threadsWanted() − 1` over `kernel`; idempotent. */
 export function ensureWorkers(kernel: KernelModule): void {
   const need = threadsWanted() - 1;
-  if (spawned >= need || !threadsPossible()) return;
+  if (spawned >= need || spawnFailed || !threadsPossible()) return;
   if (control === undefined) {
     const sab = new SharedArrayBuffer(CONTROL_BYTES);
     control = new Int32Array(sab);
@@ -189,7 +191,10 @@ export function ensureWorkers(kernel: KernelModule): void {
     const slot = spawned;
     const start = { module: kernel.module, optim: kernel.optim, memory: kernel.memory, control: control.buffer, slot,
                     scratch: kernel.scratch(slot + 1) };
-    if (!spawn(start)) break;
+    if (!spawn(start)) {
+      spawnFailed = true; // e.g. a policy refusing blob workers: do not try again on every product
+      break;
+    }
     spawned++;
   }
 }
