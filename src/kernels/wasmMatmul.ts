@@ -79,7 +79,7 @@ function sharedVariant(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> 
 let kernel: Kernel | null | undefined;
 
 function instantiate(bytes: Uint8Array<ArrayBuffer>, optimBytes: Uint8Array<ArrayBuffer>, shared: boolean): Kernel {
-  // Synchronous compiles: the modules are ~3.6 and ~1.3 KB, each below browsers' 4 KB main-thread
+  // Synchronous compiles: the modules are ~3.9 and ~1.3 KB, each below browsers' 4 KB main-thread
   // limit for synchronous compilation (keep them there).
   const module = new WebAssembly.Module(shared ? sharedVariant(bytes) : bytes);
   const optim = new WebAssembly.Module(shared ? sharedVariant(optimBytes) : optimBytes);
@@ -112,11 +112,14 @@ export function wasmAvailable(): boolean {
   return instance() !== null;
 }
 
+/** Whether the kernel's memory is shared (else no worker can help). */
+const isShared = (k: Kernel): boolean => !(k.memory.buffer instanceof ArrayBuffer);
+
 /** Threads the next large product would use: 1 plus the ready workers (0 without wasm); starts the workers. */
 export function wasmThreads(): number {
   const k = instance();
   if (k === null) return 0;
-  if (k.memory.buffer instanceof ArrayBuffer) return 1; // not shared: no workers can help
+  if (!isShared(k)) return 1;
   ensureWorkers(k);
   return 1 + readyWorkers();
 }
@@ -125,7 +128,7 @@ export function wasmThreads(): number {
 export function wasmMaxThreads(): number {
   const k = instance();
   if (k === null) return 0;
-  return k.memory.buffer instanceof ArrayBuffer ? 1 : threadsWanted();
+  return isShared(k) ? threadsWanted() : 1;
 }
 
 /**
@@ -136,7 +139,7 @@ export function wasmMaxThreads(): number {
 export function startWasmThreads(timeoutMs = 5000): number {
   const k = instance();
   if (k === null) return 0;
-  if (k.memory.buffer instanceof ArrayBuffer) return 1;
+  if (!isShared(k)) return 1;
   ensureWorkers(k);
   awaitWorkers(threadsWanted() - 1, timeoutMs);
   return 1 + readyWorkers();
@@ -163,7 +166,6 @@ export interface Workspace {
 /** Blocks per thread a product is cut into: more balance the load when a thread is late, fewer repack less. */
 const BLOCKS_PER_THREAD = 4;
 
-
 /**
  * C = op(A)·op(B), cut into blocks that the calling thread and the ready workers take in turn
  * (see runSplit). The cut is along N when N ≥ M (each block packs only its columns of B) and C's
@@ -174,9 +176,7 @@ const BLOCKS_PER_THREAD = 4;
 function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, c: number,
               m: number, kk: number, n: number, bias: number, relu: number): void {
   const e = k.exports, scratch = k.scratch(0);
-  // Thin outputs gain nothing: a C under 8192 elements (e.g. conv2's filter gradient 150×16 over a
-  // long K) ran at 0.9–1.0× on two threads.
-  const big = m * kk * n >= split.macs && m * n >= split.output;
+  const big = m * kk * n >= split.macs && m * n >= split.output; // see DEFAULT_SPLIT
   const helpers = threads > 1 && big ? Math.min(threads - 1, readyWorkers()) : 0;
   // Columns only when rows of C are whole cache lines (N a multiple of 16 floats), so that two
   // threads never write one line; rows otherwise (one shared line per boundary at most).
@@ -184,8 +184,8 @@ function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, 
   const dim = byCols ? n : m, unit = byCols ? 16 : 4;
   const units = Math.ceil(dim / unit);
   if (helpers === 0 || units < 2) { e.matmul(layout, a, b, c, m, kk, n, scratch, 0, m, 0, n, bias, relu); return; }
-  const wanted = Math.min(BLOCKS_PER_THREAD * (helpers + 1), Math.floor((m * kk * n) / split.blockMacs));
-  const step = Math.ceil(units / Math.max(2, Math.min(units, wanted))) * unit;
+  const target = Math.min(BLOCKS_PER_THREAD * (helpers + 1), Math.floor((m * kk * n) / split.blockMacs));
+  const step = Math.ceil(units / Math.max(2, Math.min(units, target))) * unit;
   const job = { layout, a, b, c, m, k: kk, n, byCols, step, blocks: Math.ceil(dim / step), dim, bias, relu };
   runSplit(job, helpers, (i0, i1, j0, j1) => e.matmul(layout, a, b, c, m, kk, n, scratch, i0, i1, j0, j1, bias, relu));
 }
