@@ -17,6 +17,9 @@ const SLOTS = 7;
 /** The byte address of slot `j` of block set `set` (two sets, so a worker computes one while the caller copies the other). */
 const slotAt = (base: number, set: number, j: number): number => base + (set * SLOTS + j) * 4 * BLOCK;
 
+/** The index in CALLS of an optimizer kernel. */
+const fnIndex = (name: keyof OptimExports): number => CALLS.indexOf(name);
+
 /**
  * Runs kernel `fn` (an index into CALLS; `args(len, at)` gives its arguments for `len` elements
  * whose slot j is at `at(j)`) block by block over `ins` (into slots 0, 1, …) and `outs` (from slots
@@ -27,20 +30,22 @@ const slotAt = (base: number, set: number, j: number): number => base + (set * S
  * the same either way. Cheap kernels (sgd, momentum) gain nothing from the hand-offs.
  * Returns false, having written nothing, when wasm/SIMD is unavailable.
  */
-const fnIndex = (name: keyof OptimExports): number => CALLS.indexOf(name);
-
 function blocked(ins: readonly Float32Array[], outs: readonly Float32Array[], fn: number, threaded: boolean,
                  args: (len: number, at: (j: number) => number) => number[]): boolean {
   const ws = wasmWorkspace(2 * SLOTS * 4 * BLOCK);
   if (ws === null) return false;
   const n = outs[0]!.length, buf = ws.memory.buffer, base = ws.base;
   const kernel = ws.optim[CALLS[fn]!] as (...a: number[]) => void;
+  // One view per slot for the whole call (views of a block are made only for a short last block).
+  const slot = Array.from({ length: 2 * SLOTS }, (_, k) => new Float32Array(buf, base + k * 4 * BLOCK, BLOCK));
   const copyIn = (set: number, i: number, len: number): void => {
-    for (let j = 0; j < ins.length; j++)
-      new Float32Array(buf, slotAt(base, set, j), len).set(len === n ? ins[j]! : ins[j]!.subarray(i, i + len));
+    for (let j = 0; j < ins.length; j++) slot[set * SLOTS + j]!.set(len === n ? ins[j]! : ins[j]!.subarray(i, i + len));
   };
   const copyOut = (set: number, i: number, len: number): void => {
-    for (let j = 0; j < outs.length; j++) outs[j]!.set(new Float32Array(buf, slotAt(base, set, 4 + j), len), i);
+    for (let j = 0; j < outs.length; j++) {
+      const s = slot[set * SLOTS + 4 + j]!;
+      outs[j]!.set(len === BLOCK ? s : s.subarray(0, len), i);
+    }
   };
   const call = (set: number, len: number): number[] => args(len, (j) => slotAt(base, set, j));
   if (!threaded || ws.helpers === 0 || n < MIN_THREADED_BLOCKS * BLOCK) {
