@@ -43,18 +43,20 @@ export const CALLS = ['adamF32', 'sgdF32', 'momentumF32', 'rmsF32'] as const;
 const WORKER_SOURCE = `(function () {
   var CALLS = ${JSON.stringify(CALLS)};
   function work(ex, opt, ctl, f64, s, slot, scratch) {
-    if (slot >= ctl[${HELPERS}]) return;
-    var a = ${ARGS}, blocks = ctl[${BLOCKS}], kind = ctl[${KIND}];
-    var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
-    var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9], bias = ctl[a + 10], relu = ctl[a + 11];
-    var tag = (s & 0x7fffff) << 8;
+    var a = ${ARGS}, tag = (s & 0x7fffff) << 8;
     for (;;) {
       var w = Atomics.load(ctl, ${CLAIM});
-      if ((w & ~255) !== tag || (w & 255) >= blocks) return;
+      if ((w & ~255) !== tag) return;
+      // Read after the claim word: if it still holds this job's tag at the exchange below, the
+      // caller has not closed the job, so these are still this job's values.
+      if (slot >= Atomics.load(ctl, ${HELPERS}) || (w & 255) >= Atomics.load(ctl, ${BLOCKS})) return;
       if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
-      if (kind === ${CALL}) {
+      // The block is ours, and the job cannot change until we count it finished: read its arguments.
+      if (Atomics.load(ctl, ${KIND}) === ${CALL}) {
         opt[CALLS[ctl[a]]].apply(null, Array.prototype.slice.call(f64, 0, ctl[a + 1]));
       } else {
+        var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
+        var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9], bias = ctl[a + 10], relu = ctl[a + 11];
         var lo = (w & 255) * step, hi = Math.min(dim, lo + step);
         if (byCols) ex.matmul(layout, pa, pb, pc, m, k, n, scratch, 0, m, lo, hi, bias, relu);
         else ex.matmul(layout, pa, pb, pc, m, k, n, scratch, lo, hi, 0, n, bias, relu);
@@ -150,6 +152,7 @@ let control: Int32Array | undefined;
 let callArgs: Float64Array | undefined;
 let spawned = 0;
 let spawnFailed = false;
+let broken = false;
 let wanted: number | undefined;
 let seq = 0;
 let callerMayWait: boolean | undefined;
@@ -206,7 +209,7 @@ export function spawnedWorkers(): number {
 
 /** Workers that have started and may take blocks, at most `threadsWanted() − 1`. */
 export function readyWorkers(): number {
-  if (control === undefined) return 0;
+  if (control === undefined || broken) return 0;
   return Math.min(Atomics.load(control, READY), threadsWanted() - 1);
 }
 
@@ -250,15 +253,19 @@ export interface Split {
 /** Publishes a job of `kind` and `blocks` blocks for up to `helpers` workers, its arguments written by `write`. */
 function publish(kind: number, blocks: number, helpers: number, write: (ctl: Int32Array) => void): void {
   const ctl = control!;
+  // Close the last job first (tag 0 is no job's): a worker that wakes late for it can then claim
+  // nothing, whatever it reads of what follows.
+  Atomics.store(ctl, CLAIM, 0);
   seq = (seq + 1) & 0x7fffff || 1;
-  ctl[KIND] = kind;
-  ctl[HELPERS] = helpers;
-  ctl[BLOCKS] = blocks;
+  Atomics.store(ctl, KIND, kind);
+  Atomics.store(ctl, HELPERS, helpers);
+  Atomics.store(ctl, BLOCKS, blocks);
   write(ctl);
   Atomics.store(ctl, FINISHED, 0);
   Atomics.store(ctl, CLAIM, seq << 8);
   Atomics.store(ctl, SEQ, seq);
-  Atomics.notify(ctl, SEQ, helpers);
+  // Wake every sleeper: a job for fewer helpers than workers must still reach the ones it names.
+  Atomics.notify(ctl, SEQ);
 }
 
 /**
@@ -286,8 +293,10 @@ function finish(blocks: number, run: (i: number) => void): number {
     const deadline = Date.now() + WORKER_TIMEOUT_MS;
     const mayWait = waitAllowed();
     for (let got = Atomics.load(ctl, FINISHED); got !== theirs; got = Atomics.load(ctl, FINISHED)) {
-      if (Date.now() > deadline)
-        throw new Error(`tensorfold: a kernel worker thread stopped answering (${theirs - got} block(s) unfinished after ${WORKER_TIMEOUT_MS / 1000} s); setKernelThreads(1) runs without workers`)
+      if (Date.now() > deadline) {
+        broken = true; // that worker may still write later: never hand the pool another job
+        throw new Error(`tensorfold: a kernel worker thread stopped answering (${theirs - got} block(s) unfinished after ${WORKER_TIMEOUT_MS / 1000} s); the kernels now run on the calling thread only`)
+      }
       if (mayWait) Atomics.wait(ctl, FINISHED, got, 1000) // a browser's main thread may not sleep: it polls
     }
   }
@@ -321,8 +330,11 @@ export function runSplit(job: Split, helpers: number,
 export function publishCall(fn: number, args: readonly number[]): void {
   if (args.length > N_F64) throw new RangeError(`publishCall: ${args.length} arguments (at most ${N_F64})`);
   const f = callArgs!;
-  for (let i = 0; i < args.length; i++) f[i] = args[i]!;
-  publish(CALL, 1, 1, (ctl) => { ctl[ARGS] = fn; ctl[ARGS + 1] = args.length; });
+  publish(CALL, 1, 1, (ctl) => {
+    for (let i = 0; i < args.length; i++) f[i] = args[i]!;
+    ctl[ARGS] = fn;
+    ctl[ARGS + 1] = args.length;
+  });
 }
 
 /** Completes the call last published: runs `run` here if no worker has taken it, else waits for it. */

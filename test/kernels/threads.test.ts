@@ -113,6 +113,29 @@ describe('threaded float32 GEMM', () => {
     setSplitThresholds();
   });
 
+  it('keeps every result exact when products of different shapes and optimizer calls follow each other closely', () => {
+    // Jobs of different block counts back to back, the situation in which a worker that wakes late
+    // for one job could touch the next: every product must still equal its one-thread value.
+    setSplitThresholds({ macs: 0, output: 0, blockMacs: 0 });
+    const shapes = [[64, 48, 96], [33, 257, 7], [128, 16, 32], [7, 7, 7], [96, 64, 48]] as const;
+    const cases = shapes.map(([m, k, n], i) => {
+      const a = rand(m * k, 300 + i, 1), b = rand(k * n, 400 + i, 1), bias = rand(n, 500 + i, 1);
+      return { m, k, n, a, b, bias, want: withThreads(1, () => matmulF32(a, b, m, k, n, 'nn', bias, i % 2 === 0)) };
+    });
+    const opt = adam(1e-3);
+    const leafOf = (data: Float32Array) => tensor([data.length], data);
+    let params = [leafOf(rand(70_001, 7, 1))], state = opt.init(params);
+    const grads = [leafOf(rand(70_001, 8, 1))];
+    const before = threadStats().workerBlocks;
+    for (let r = 0; r < 200; r++) {
+      const c = cases[r % cases.length]!;
+      const got = matmulF32(c.a, c.b, c.m, c.k, c.n, 'nn', c.bias, (r % cases.length) % 2 === 0);
+      if (!sameBits(got, c.want)) throw new Error(`round ${r}: [${c.m},${c.k},${c.n}] differs from one thread`);
+      if (r % 10 === 0) [params, state] = opt.updateAndApply!(grads, state, params);
+    }
+    expect(threadStats().workerBlocks).toBeGreaterThan(before);
+  });
+
   it('leaves a trained MLP bit-identical with and without the worker', () => {
     const net = pipe(dense(784, 256), andThen(relu), andThen(dense(256, 10)));
     const batches = Array.from({ length: 4 }, (_, i) => ({
