@@ -31,12 +31,22 @@ type Body = (ins: readonly Storage[], outs: readonly Storage[], c: number) => vo
 const allF32 = (ins: readonly Storage[], outs: readonly Storage[]): boolean =>
   ins.every((x) => x instanceof Float32Array) && outs.every((x) => x instanceof Float32Array)
 
-/** Calls `f32` or `f64` per leaf according to the gradients' dtype (trees: `[grads, params, ...state]`). */
-const fused = <P>(trees: readonly unknown[], n: number, c: number, f32: Body, f64: Body, op: string): P[] =>
+/** A wasm kernel for all-float32 leaves: false (having written nothing) when wasm SIMD is unavailable. */
+type Kernel = (ins: readonly Float32Array[], outs: readonly Float32Array[], c: number) => boolean
+
+/**
+ * Per leaf (trees: `[grads, params, ...state]`): `wasm` when every storage is float32 and the
+ * kernel runs, else `f32` or `f64` according to the gradients' dtype.
+ */
+const fused = <P>(trees: readonly unknown[], n: number, c: number, wasm: Kernel, f32: Body, f64: Body, op: string): P[] =>
   leafwiseN<P, number>(
     trees,
     Array.from({ length: n }, (_, j) => j + 1),
-    (ins, outs) => (ins[0] instanceof Float32Array ? f32 : f64)(ins, outs, c),
+    (ins, outs) => {
+      if (!(ins[0] instanceof Float32Array)) return f64(ins, outs, c)
+      if (allF32(ins, outs) && wasm(ins as Float32Array[], outs as Float32Array[], c)) return
+      f32(ins, outs, c)
+    },
     op,
   ) as unknown as P[]
 
@@ -50,9 +60,8 @@ export const fusedSgd =
       [grads, params],
       1,
       -schedule(lr.count),
-      (ins, outs, c) => {
-        const [g, p] = ins, [po] = outs
-        if (allF32(ins, outs) && sgdF32(g as Float32Array, p as Float32Array, po as Float32Array, c)) return
+      ([g, p], [po], c) => sgdF32(g!, p!, po!, c),
+      ([g, p], [po], c) => {
         for (let i = 0; i < po!.length; i++) po![i] = p![i]! + Math.fround(c * g![i]!)
       },
       ([g, p], [po], c) => {
@@ -71,10 +80,8 @@ export const fusedMomentum =
       [grads, params, tr.trace],
       2,
       -schedule(lr.count),
-      (ins, outs, c) => {
-        const [g, p, m] = ins, [po, to] = outs
-        if (allF32(ins, outs) && momentumF32(g as Float32Array, p as Float32Array, m as Float32Array, po as Float32Array, to as Float32Array, beta, nesterov, c))
-          return
+      ([g, p, m], [po, to], c) => momentumF32(g!, p!, m!, po!, to!, beta, nesterov, c),
+      ([g, p, m], [po, to], c) => {
         for (let i = 0; i < po!.length; i++) {
           to![i] = g![i]! + beta * m![i]!
           const o = Math.fround(nesterov ? g![i]! + beta * to![i]! : to![i]!)
@@ -101,10 +108,8 @@ export const fusedRmsprop =
       [grads, params, rms.nu],
       2,
       -schedule(lr.count),
-      (ins, outs, c) => {
-        const [g, p, v] = ins, [po, vo] = outs
-        if (allF32(ins, outs) && rmsF32(g as Float32Array, p as Float32Array, v as Float32Array, po as Float32Array, vo as Float32Array, false, decay, 1 - decay, eps, c))
-          return
+      ([g, p, v], [po, vo], c) => rmsF32(g!, p!, v!, po!, vo!, false, decay, 1 - decay, eps, c),
+      ([g, p, v], [po, vo], c) => {
         for (let i = 0; i < po!.length; i++) {
           vo![i] = decay * v![i]! + (1 - decay) * g![i]! * g![i]!
           po![i] = p![i]! + Math.fround(c * Math.fround(g![i]! / Math.sqrt(vo![i]! + eps)))
@@ -129,10 +134,8 @@ export const fusedAdagrad =
       [grads, params, ada.sumOfSquares],
       2,
       -schedule(lr.count),
-      (ins, outs, c) => {
-        const [g, p, s] = ins, [po, so] = outs
-        if (allF32(ins, outs) && rmsF32(g as Float32Array, p as Float32Array, s as Float32Array, po as Float32Array, so as Float32Array, true, 0, 1, eps, c))
-          return
+      ([g, p, s], [po, so], c) => rmsF32(g!, p!, s!, po!, so!, true, 0, 1, eps, c),
+      ([g, p, s], [po, so], c) => {
         for (let i = 0; i < po!.length; i++) {
           so![i] = s![i]! + g![i]! * g![i]!
           po![i] = p![i]! + Math.fround(c * Math.fround(g![i]! / Math.sqrt(so![i]! + eps)))
@@ -158,13 +161,6 @@ export const fusedAdam =
     const adam = (round: boolean): Body => ([g, p, m, v], [po, mo, vo], c) => {
       // NOTE: closed-over numbers copied to locals so the JIT keeps them in registers.
       const [B1, B2, A1, A2, S1, S2, E, n] = [b1, b2, a1, a2, s1, s2, eps, po!.length]
-      // NOTE: all-float32 leaves go to the wasm SIMD kernel (see the NOTE at the top).
-      if (
-        round && g instanceof Float32Array && p instanceof Float32Array && m instanceof Float32Array && v instanceof Float32Array &&
-        po instanceof Float32Array && mo instanceof Float32Array && vo instanceof Float32Array &&
-        adamF32(g, p, m, v, po, mo, vo, B1, B2, A1, A2, S1, S2, E, c)
-      )
-        return
       if (round)
         for (let i = 0; i < n; i++) {
           const gi = g![i]!
@@ -184,6 +180,7 @@ export const fusedAdam =
           po![i] = p![i]! + c * ((mi * S1) / (Math.sqrt(vi * S2) + E))
         }
     }
-    const [p, mu, nu] = fused<typeof params>([grads, params, st.mu, st.nu], 3, -schedule(lr.count), adam(true), adam(false), 'scaleByAdam')
+    const wasm: Kernel = ([g, p, m, v], [po, mo, vo], c) => adamF32(g!, p!, m!, v!, po!, mo!, vo!, b1, b2, a1, a2, s1, s2, eps, c)
+    const [p, mu, nu] = fused<typeof params>([grads, params, st.mu, st.nu], 3, -schedule(lr.count), wasm, adam(true), adam(false), 'scaleByAdam')
     return [p!, [{ count, mu, nu }, { count: lr.count + 1 }]]
   }
