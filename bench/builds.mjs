@@ -2,6 +2,7 @@
 // `[root ...] [--rounds R] [--ms T]`, each root a checkout with a built dist/ (default: this one).
 // Kept free of imports from dist/, so that such a bench loads only the builds it is given.
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 /** Parses `argv` (without node and the script): the roots, and rounds and ms with these defaults. */
 export function parseBuildsArgs(argv, { rounds, ms }) {
@@ -16,3 +17,15 @@ export function parseBuildsArgs(argv, { rounds, ms }) {
 
 /** The median of a list of numbers (bench/util.mjs re-exports it). */
 export const median = (xs) => [...xs].sort((x, y) => x - y)[xs.length >> 1];
+
+/**
+ * One build's library and the MLP bench's set-up from it: `L` (dist/src/index.js), the net and its
+ * initial params, the MNIST batches and a key (as bench/train.mjs makes them).
+ */
+export async function loadBuild(root) {
+  const url = (p) => pathToFileURL(path.resolve(root, p)).href;
+  const { mlp, mnistBatches } = await import(url('bench/train.mjs'));
+  const L = await import(url('dist/src/index.js'));
+  const { net, params } = mlp();
+  return { L, net, params, batches: mnistBatches(), k: L.key(1) };
+}

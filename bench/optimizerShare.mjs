@@ -11,8 +11,7 @@
 // Each root is a checkout with a built `dist/` (default: this one), as for bench/step.mjs, e.g.
 // `node bench/optimizerShare.mjs /tmp/old .` to compare with an older build in one process.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { median, parseBuildsArgs } from './builds.mjs';
+import { loadBuild, median, parseBuildsArgs } from './builds.mjs';
 
 const { rounds, roundMs, roots } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 400 });
 
@@ -30,12 +29,7 @@ const timePer = (fn, ms) => {
 
 const rows = [];
 for (const root of roots) {
-  const url = (p) => pathToFileURL(path.resolve(root, p)).href;
-  const { mlp, mnistBatches } = await import(url('bench/train.mjs'));
-  const L = await import(url('dist/src/index.js'));
-  const { net, params } = mlp();
-  const batches = mnistBatches();
-  const k = L.key(1);
+  const { L, net, params, batches, k } = await loadBuild(root);
   // The gradient tree every update-alone run applies: the real gradients of the first batch.
   const [, grads] = L.valueAndGrad(net, L.softmaxCrossEntropy)(params, batches[0].x, batches[0].y, { training: true, key: k });
   const where = path.relative(process.cwd(), root) || '.';

@@ -9,19 +9,13 @@
 // `node bench/step.mjs /tmp/old .`. Under `node --cpu-prof` it gives the profile of the step alone
 // (one root, `--rounds 1 --ms 5000`). Prints the median examples/s over rounds and every round.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { median, parseBuildsArgs } from './builds.mjs';
+import { loadBuild, median, parseBuildsArgs } from './builds.mjs';
 
 const { rounds, roundMs, roots } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 1000 });
 
 const contenders = [];
 for (const root of roots) {
-  const url = (p) => pathToFileURL(path.resolve(root, p)).href;
-  const { mlp, mnistBatches } = await import(url('bench/train.mjs'));
-  const L = await import(url('dist/src/index.js'));
-  const { net, params } = mlp();
-  const batches = mnistBatches();
-  const k = L.key(1);
+  const { L, net, params, batches, k } = await loadBuild(root);
   for (const [name, make] of [['sgd(0.01)', () => L.sgd(0.01)], ['adam(1e-3)', () => L.adam(1e-3)]]) {
     const o = make();
     const stepFn = L.trainStep(net, L.softmaxCrossEntropy, o);
