@@ -24,8 +24,9 @@ export const affine = <B extends number, I extends number, O extends number>(
 
 /**
  * {@link affine}, then relu if `relu` (`max(0, x · w + b)`, the bits of `relu` after `affine`).
- * Where x, w and b are all float32 the bias and the relu run inside the product's kernel, on each
- * block of the result as it is finished (on whichever thread computed it); otherwise after it.
+ * The bias and the relu are applied by the product's kernel (in float32 by the wasm kernel, on each
+ * block of the result as it is finished, on whichever thread computed it), except when a float64
+ * bias promotes a float32 product: then after it.
  */
 export const affineThen = <B extends number, I extends number, O extends number>(
   x: Tensor<[B, I]>,
@@ -37,19 +38,12 @@ export const affineThen = <B extends number, I extends number, O extends number>
   const check = (n: number) => {
     if (b.shape[0] !== n) throw new ShapeError('affine', `w has shape ${showShape(w.shape)} but b has shape ${showShape(b.shape)}`)
   }
-  // NOTE: with one dtype throughout, the product's dtype is the result's: fuse. Mixed dtypes promote.
-  if (x.dtype === w.dtype && w.dtype === b.dtype) return run('matmul', 'nn', x, w, { bias: b.data, relu, check }) as Tensor<[B, O]>
+  // NOTE: the kernel adds the bias in the product's dtype; only a float64 bias on a float32 product
+  // promotes the result, and addBias allocates the float64 result for that.
+  if (resultType(x, w, b) === resultType(x, w)) return run('matmul', 'nn', x, w, { bias: b.data, relu, check }) as Tensor<[B, O]>
   const y = matmul(x, w)
   check(y.shape[1])
-  const out = resultType(y, b) !== y.dtype ? addBias(y, b) : addBiasInPlace(y, b)
-  if (relu) reluForward(out.data, out.data)
+  const out = addBias(y, b)
+  if (relu) reluForward(out.data, out.data) // out is addBias's fresh storage
   return out
-}
-
-/** `y += b` row by row, on a product's fresh storage (shared with nothing yet). */
-const addBiasInPlace = <B extends number, O extends number>(y: Tensor<[B, O]>, b: Tensor<[O]>): Tensor<[B, O]> => {
-  const [rows, n] = y.shape
-  const o = y.data, bd = b.data
-  for (let r = 0, i = 0; r < rows; r++) for (let j = 0; j < n; j++, i++) o[i] = o[i]! + bd[j]!
-  return y
 }

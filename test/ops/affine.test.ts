@@ -14,6 +14,7 @@ describe('affine (fused x·w + b)', () => {
   ]
   const dtypes: readonly (readonly [DType, DType, DType])[] = [
     ['float32', 'float32', 'float32'], ['float64', 'float64', 'float64'], ['float32', 'float32', 'float64'], ['float64', 'float32', 'float32'],
+    ['float64', 'float64', 'float32'], ['float32', 'float64', 'float64'],
   ]
   for (const [b, i, o] of sizes)
     for (const [dx, dw, db] of dtypes)
