@@ -2,7 +2,10 @@
 // batch 128, sgd(0.01) and adam(1e-3), for one or more builds of tensorfold in one process, in
 // interleaved rounds (so the machine's other load hits every contender alike).
 //
-//   npm run build && node bench/step.mjs [root ...] [--rounds 9] [--ms 1000]
+//   npm run build && node bench/step.mjs [root ...] [--rounds 9] [--ms 1000] [--threads 1,2]
+//
+// `--threads 1,2` runs every build at each of these kernel thread counts (`setKernelThreads`), as
+// contenders of their own in the same interleaved rounds; without it, at the default count.
 //
 // Each root is a checkout with a built `dist/` (default: this one); e.g. to compare with an older
 // commit: `git archive <commit> | tar -x -C /tmp/old`, link node_modules, build it, then
@@ -11,16 +14,21 @@
 import path from 'node:path';
 import { loadBuild, median, parseBuildsArgs } from './builds.mjs';
 
-const { rounds, roundMs, roots } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 1000 });
+const argv = process.argv.slice(2);
+const at = argv.indexOf('--threads');
+const threadCounts = at < 0 ? [undefined] : argv.splice(at, 2)[1].split(',').map(Number);
+const { rounds, roundMs, roots } = parseBuildsArgs(argv, { rounds: 9, ms: 1000 });
 
 const contenders = [];
 for (const root of roots) {
   const { L, net, params, batches, k } = await loadBuild(root);
+  for (const threads of threadCounts)
   for (const [name, make] of [['sgd(0.01)', () => L.sgd(0.01)], ['adam(1e-3)', () => L.adam(1e-3)]]) {
     const o = make();
     const stepFn = L.trainStep(net, L.softmaxCrossEntropy, o);
     let state = { params, opt: o.init(params), netState: undefined }, i = 0, loss = NaN;
     const run = (ms) => {
+      if (threads !== undefined) L.setKernelThreads(threads);
       const t0 = performance.now();
       let n = 0, t;
       do {
@@ -30,7 +38,8 @@ for (const root of roots) {
       } while (t < ms);
       return (n * batches[0].x.shape[0]) / (t / 1000);
     };
-    contenders.push({ label: `${name} ${path.relative(process.cwd(), root) || '.'}`, run, rates: [], loss: () => loss });
+    const where = `${path.relative(process.cwd(), root) || '.'}${threads === undefined ? '' : ` ${threads}T`}`;
+    contenders.push({ label: `${name} ${where}`, run, rates: [], loss: () => loss });
   }
 }
 for (const c of contenders) c.run(300); // warm-up
