@@ -18,7 +18,7 @@
 // use for dW; the README says so.
 //
 // Ours runs at the kernel's default thread count (kernelInfo().maxThreads at
-// start; products of ≥ 2^20 multiply-adds are split across worker threads)
+// start; products of ≥ 2^21 multiply-adds are split across worker threads)
 // and at 1 thread (setKernelThreads(1)), interleaved with tfjs-wasm (one
 // thread), for the LeNet step and for each conv op.
 //

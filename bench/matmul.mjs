@@ -8,7 +8,7 @@
 // matMul + dataSync on tensors created beforehand (inputs not re-uploaded).
 // Ours runs twice per case: at 1 thread (setKernelThreads(1)) and at the
 // default thread count (kernelInfo().maxThreads at start: the machine's cores,
-// at most 4), where products of at least 2^20 multiply-adds are split across
+// at most 4), where products of at least 2^21 multiply-adds are split across
 // worker threads. tfjs-wasm runs on one thread.
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -95,7 +95,7 @@ function timeTfjs(r, budgetMs, opts) {
  * Row fields: `ours` (= `oursNT`, GFLOP/s at `threads` threads), `ours1T`,
  * `threadSpeedup` (nT / 1T, ratio of the medians; `threadSpeedupPerRound`
  * and its median too), `threaded` (whether the nT rounds split the product
- * across threads: products below 2^20 multiply-adds stay on one thread),
+ * across threads: products below 2^21 multiply-adds stay on one thread),
  * `workerBlocksPerSplit` (blocks of a split product that worker threads
  * computed, on average: the calling thread takes any block no worker has
  * claimed, so this drops when the machine's other load delays the workers),
@@ -153,7 +153,7 @@ export function formatMatmulTable(rows) {
   const f = (x, d = 1, w = 7) => x.toFixed(d).padStart(w);
   const n = rows[0]?.threads ?? DEFAULT_THREADS;
   const lines = [
-    `matmul GFLOP/s, median of rounds; ours 1T = 1 thread, ours nT = ${n} threads (products ≥ 2^20 multiply-adds`
+    `matmul GFLOP/s, median of rounds; ours 1T = 1 thread, ours nT = ${n} threads (products ≥ 2^21 multiply-adds`
       + ' are split; "wrk" = blocks the workers computed per split product, "-" = not split); tfjs-wasm 1 thread.',
     '  Best single repetition in the last columns.',
     `${'case'.padEnd(22)} lay   M    K    N | ours 1T ours nT   nT/1T  wrk | tfjsWasm tfjsCpu | 1T/wasm nT/wasm  nT/cpu | best1T  bestNT bestWasm`,

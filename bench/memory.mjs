@@ -14,7 +14,7 @@
 // end; where the kernel may use several threads (maxThreads ≥ 2) it fails
 // unless both report threads ≥ 2 and the training split some products across
 // them (the first layer's products at batch 128, 128·784·256 multiply-adds,
-// are well above the 2^20 from which the GEMM is split). RSS counts the
+// are well above the 2^21 from which the GEMM is split). RSS counts the
 // workers' memory too: they live in this process.
 import { fileURLToPath } from 'node:url';
 import {
@@ -38,7 +38,7 @@ const LARGEST_MACS = BATCH * 784 * 256;
 export function runMemoryBench({ epochs = 20, log = () => {} } = {}) {
   if (LARGEST_MACS < 2 ** 20) throw new Error('memory bench: products too small to be split across threads');
   const infoStart = startThreads();
-  log(`kernelInfo() at start: ${JSON.stringify(infoStart)}; largest product ${BATCH}·784·256 = ${LARGEST_MACS} multiply-adds (split from 2^20)`);
+  log(`kernelInfo() at start: ${JSON.stringify(infoStart)}; largest product ${BATCH}·784·256 = ${LARGEST_MACS} multiply-adds (split from 2^21)`);
   const countersStart = threadCounters();
   const gc = globalThis.gc;
   if (typeof gc !== 'function') log('note: run node with --expose-gc for GC before each sample');

@@ -6,14 +6,13 @@
 // update / step. Contenders run in interleaved rounds (alternating order), so the machine's other
 // load hits all alike; every figure is the median over rounds.
 //
-//   npm run build && node bench/optimizerShare.mjs [root ...] [--rounds 9] [--ms 400]
+//   npm run build && node bench/optimizerShare.mjs [root ...] [--rounds 9] [--ms 400] [--threads 1,2] [--only adam]
 //
 // Each root is a checkout with a built `dist/` (default: this one), as for bench/step.mjs, e.g.
 // `node bench/optimizerShare.mjs /tmp/old .` to compare with an older build in one process.
-import path from 'node:path';
-import { loadBuild, median, parseBuildsArgs } from './builds.mjs';
+import { contenderLabel, loadBuild, median, parseBuildsArgs } from './builds.mjs';
 
-const { rounds, roundMs, roots } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 400 });
+const { rounds, roundMs, roots, threadCounts, only } = parseBuildsArgs(process.argv.slice(2), { rounds: 9, ms: 400 });
 
 /** `fn()` repeatedly for about `ms`: ms per call. */
 const timePer = (fn, ms) => {
@@ -32,7 +31,7 @@ for (const root of roots) {
   const { L, net, params, batches, k } = await loadBuild(root);
   // The gradient tree every update-alone run applies: the real gradients of the first batch.
   const [, grads] = L.valueAndGrad(net, L.softmaxCrossEntropy)(params, batches[0].x, batches[0].y, { training: true, key: k });
-  const where = path.relative(process.cwd(), root) || '.';
+  for (const threads of threadCounts)
   for (const [name, make] of [
     ['sgd(0.01)', () => L.sgd(0.01)],
     ['momentum(0.01)', () => L.momentum(0.01)],
@@ -40,10 +39,12 @@ for (const root of roots) {
     ['adagrad(0.01)', () => L.adagrad(0.01)],
     ['adam(1e-3)', () => L.adam(1e-3)],
   ]) {
+    if (!name.startsWith(only)) continue;
     const o = make();
     if (o.updateAndApply === undefined) throw new Error(`${name} has no updateAndApply`);
     const stepFn = L.trainStep(net, L.softmaxCrossEntropy, o);
     let st = { params, opt: o.init(params), netState: undefined }, i = 0;
+    const setThreads = () => { if (threads !== undefined) L.setKernelThreads(threads); };
     const step = () => {
       [st] = stepFn(st, batches[i++ % batches.length], k);
     };
@@ -53,13 +54,14 @@ for (const root of roots) {
       const [p, s] = o.updateAndApply(grads, up.opt, up.params);
       up = { params: p, opt: s };
     };
-    rows.push({ label: `${name} ${where}`, step, update, stepMs: [], updateMs: [] });
+    rows.push({ label: contenderLabel(name, root, threads), setThreads, step, update, stepMs: [], updateMs: [] });
   }
 }
 
-for (const r of rows) timePer(r.step, 200), timePer(r.update, 200); // warm-up: compile, tier up
+for (const r of rows) r.setThreads(), timePer(r.step, 200), timePer(r.update, 200); // warm-up: compile, tier up
 for (let k = 0; k < rounds; k++)
   for (const r of k % 2 ? [...rows].reverse() : rows) {
+    r.setThreads();
     r.stepMs.push(timePer(r.step, roundMs));
     r.updateMs.push(timePer(r.update, roundMs / 2));
   }

@@ -13,7 +13,7 @@
 //
 // Ours runs twice per optimizer, in the same interleaved rounds: at the
 // kernel's default thread count (kernelInfo().maxThreads at start; the GEMMs
-// of this step, ≥ 2^20 multiply-adds except the 128-10 layer's, are split
+// of this step, ≥ 2^21 multiply-adds except the 128-10 layer's, are split
 // across worker threads) and at 1 thread (setKernelThreads(1)), so the table
 // shows what the other cores give. tfjs-wasm and tfjs-cpu run on one thread.
 //

@@ -39,7 +39,7 @@ export const describeKernel = (info = kernelInfo()) =>
 /**
  * `fn` run with the kernel at `threads` threads (the default count restored afterwards). If
  * `counter` is given, adds to `counter.splits` the products split across threads during the calls
- * (0 at one thread; > 0 at several when products reach 2^20 multiply-adds) and to
+ * (0 at one thread; > 0 at several when products reach 2^21 multiply-adds) and to
  * `counter.workerBlocks` the blocks the workers computed (left undefined if the build does not
  * expose the counters).
  */

@@ -41,7 +41,7 @@ export function kernelInfo(): KernelInfo {
 
 /**
  * Sets how many threads the float32 kernels may use in this context, the calling thread included:
- * 1 keeps every product on the calling thread, n > 1 lets products of at least about a million
+ * 1 keeps every product on the calling thread, n > 1 lets products of at least about two million
  * multiply-adds be split with n − 1 worker threads (at most 8 in all). Results are bit-identical
  * for any count; only the speed changes. Like `torch.set_num_threads`, this is a setting of the
  * runtime, not of a model. Returns {@link kernelInfo} after the change.

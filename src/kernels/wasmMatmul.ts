@@ -46,13 +46,13 @@ const PAGE = 65536;
 const MAX_PAGES = 32768;
 
 /**
- * When a product is split across threads (measured on 2 cores, 1 thread ÷ 2 threads): under about
- * a million multiply-adds the hand-offs cost more than half the product (128·128·10 gained nothing,
- * 128·256·128 gained 1.5×); a C under 8192 elements gained nothing even over a long K (conv2's
- * filter gradient, 150×873×16 'tn': 0.9×); blocks under half a million multiply-adds lose to the
- * repacking and claims they add.
+ * When a product is split across threads, from `node bench/split.mjs` on 2 cores (1 thread ÷ 2
+ * threads with every product split): 128·128·64 (2^20 multiply-adds) lost (0.87×), 128·256·128
+ * gained 1.23×; a C under 8192 elements lost even over a long K (conv2's filter gradient,
+ * 150×873×16 'tn': 0.75×). Blocks of at least 2^19 multiply-adds keep a product near the threshold
+ * in a few blocks rather than eight.
  */
-const DEFAULT_SPLIT = { macs: 1 << 20, output: 1 << 13, blockMacs: 1 << 19 };
+const DEFAULT_SPLIT = { macs: 1 << 21, output: 1 << 13, blockMacs: 1 << 19 };
 let split = DEFAULT_SPLIT;
 
 /**
