@@ -129,8 +129,8 @@ export function conv2dBackwardParams<T extends FloatArray>(g: Conv2dGeometry, x:
   check('dy', dy, m * f, [g.n, g.oh, g.ow, f]);
   if (cols != null) check('cols', cols, m * k, [m, k]);
   let dw: T | null = null;
-  if (x instanceof Float32Array && dy instanceof Float32Array && (cols == null || cols instanceof Float32Array)) {
-    dw = conv2dFilterGradWasm(g, x, dy, cols ?? undefined) as T | null;
+  if (x instanceof Float32Array && dy instanceof Float32Array) {
+    dw = conv2dFilterGradWasm(g, x, dy) as T | null; // rebuilds the columns in wasm: cheaper than copying `cols` in
   }
   dw ??= matmulKernel(cols ?? conv2dCols(g, x), dy, k, m, f, 'tn');
   const db = allocLike(x, f);

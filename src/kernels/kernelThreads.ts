@@ -18,10 +18,17 @@
 // ready workers, then the job: its kind, the workers that may help, its block count and its
 // arguments (a product's below; a call's are float64s from byte F64_AT).
 const SEQ = 0, CLAIM = 1, FINISHED = 2, READY = 3, KIND = 4, HELPERS = 5, BLOCKS = 6, ARGS = 7;
-/** Job kinds: a product cut into blocks, or one call of an optimizer kernel (one block). */
-const PRODUCT = 0, CALL = 1;
-/** A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim, bias, relu. A call's: function index, argument count. */
-const N_ARGS = 12;
+/**
+ * Job kinds: a product cut into blocks, one call of an optimizer kernel (one block), or a
+ * convolution cut into blocks of images (the matmul module's `convBlock`).
+ */
+const PRODUCT = 0, CALL = 1, CONV = 2;
+/**
+ * A product's arguments: layout, a, b, c, m, k, n, byCols, step, dim, bias, relu. A call's:
+ * function index, argument count. A convolution's: `convBlock`'s after (thread, block, scratch).
+ * All fit before the float64 arguments: ARGS + N_CONV_ARGS = 30 ≤ F64_AT / 4.
+ */
+const N_ARGS = 12, N_CONV_ARGS = 23;
 const F64_AT = 4 * 32, N_F64 = 16, CONTROL_BYTES = F64_AT + 8 * N_F64;
 /** How long the caller waits for a worker's block before concluding the worker is gone. */
 const WORKER_TIMEOUT_MS = 60_000;
@@ -52,8 +59,11 @@ const WORKER_SOURCE = `(function () {
       if (slot >= Atomics.load(ctl, ${HELPERS}) || (w & 255) >= Atomics.load(ctl, ${BLOCKS})) return;
       if (Atomics.compareExchange(ctl, ${CLAIM}, w, w + 1) !== w) continue;
       // The block is ours, and the job cannot change until we count it finished: read its arguments.
-      if (Atomics.load(ctl, ${KIND}) === ${CALL}) {
+      var kind = Atomics.load(ctl, ${KIND});
+      if (kind === ${CALL}) {
         opt[CALLS[ctl[a]]].apply(null, Array.prototype.slice.call(f64, 0, ctl[a + 1]));
+      } else if (kind === ${CONV}) {
+        ex.convBlock.apply(null, [slot + 1, w & 255, scratch].concat(Array.prototype.slice.call(ctl, a, a + ${N_CONV_ARGS})));
       } else {
         var layout = ctl[a], pa = ctl[a + 1], pb = ctl[a + 2], pc = ctl[a + 3], m = ctl[a + 4], k = ctl[a + 5];
         var n = ctl[a + 6], byCols = ctl[a + 7], step = ctl[a + 8], dim = ctl[a + 9], bias = ctl[a + 10], relu = ctl[a + 11];
@@ -320,6 +330,18 @@ export function runSplit(job: Split, helpers: number,
     if (job.byCols) matmul(0, job.m, lo, hi);
     else matmul(lo, hi, 0, job.n);
   });
+}
+
+/**
+ * Runs blocks 0 … `blocks` − 1 of a convolution (`args`: the matmul module's `convBlock`
+ * arguments after thread, block and scratch; all int32) with up to `helpers` ready workers, the
+ * calling thread's blocks through `run(i)`. Returns the number of blocks the workers computed.
+ */
+export function runConvBlocks(args: readonly number[], blocks: number, helpers: number, run: (i: number) => void): number {
+  if (blocks > MAX_BLOCKS) throw new RangeError(`runConvBlocks: ${blocks} blocks (at most ${MAX_BLOCKS})`);
+  if (args.length !== N_CONV_ARGS) throw new RangeError(`runConvBlocks: ${args.length} arguments (${N_CONV_ARGS} expected)`);
+  publish(CONV, blocks, helpers, (ctl) => { for (let i = 0; i < N_CONV_ARGS; i++) ctl[ARGS + i] = args[i]!; });
+  return finish(blocks, run);
 }
 
 /**

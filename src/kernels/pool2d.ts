@@ -1,6 +1,7 @@
 import { ShapeError, showShape } from '../shape/ShapeError.js';
 import { allocLike, pair, window2d, type Padding, type Window2d } from './convGeometry.js';
 import type { FloatArray } from './matmulRef.js';
+import { maxPool2dWasm } from './wasmPool2d.js';
 
 // Max and average pooling over NHWC tensors, per channel:
 // x[N,H,W,C] → y[N,OH,OW,C]. Loops run over output pixels, then window
@@ -43,12 +44,25 @@ const check = (op: string, what: string, a: ArrayLike<number>, shape: readonly n
  * NOTE: comparisons use `>`, so a NaN in x wins only if it is the first
  * element of its window; NaN inputs give unspecified (finite or NaN) maxima.
  *
+ * NOTE: float32 x goes to the wasm SIMD kernel when available (src/kernels/wasmPool2d.ts), with
+ * the bits of the JS loop ({@link maxPool2dLoop}), which serves float64 and runtimes without wasm.
+ *
  * @example
  * const g = pool2dGeometry([1, 4, 4, 1], 2);
  * const { y, argmax } = maxPool2d(g, x); // y: [1, 2, 2, 1]
  * @category kernels
  */
 export function maxPool2d<T extends FloatArray>(g: Window2d, x: T): { y: T; argmax: Int32Array } {
+  check('maxPool2d', 'x', x, [g.n, g.h, g.w, g.c]);
+  if (x instanceof Float32Array) {
+    const r = maxPool2dWasm(g, x);
+    if (r !== null) return r as { y: T; argmax: Int32Array };
+  }
+  return maxPool2dLoop(g, x);
+}
+
+/** {@link maxPool2d} in JS: the reference of the wasm kernel, and the path of float64 x. */
+export function maxPool2dLoop<T extends FloatArray>(g: Window2d, x: T): { y: T; argmax: Int32Array } {
   const { n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft } = g;
   check('maxPool2d', 'x', x, [n, h, w, c]);
   const y = allocLike(x, n * oh * ow * c);

@@ -1,5 +1,5 @@
 import { CALLS, finishCall, publishCall } from './kernelThreads.js';
-import { wasmWorkspace, type OptimExports } from './wasmMatmul.js';
+import { wasmWorkspace } from './wasmMatmul.js';
 
 /**
  * Elements per block. Every call runs block by block: copy a block of each input into wasm memory,
@@ -18,7 +18,7 @@ const SLOTS = 7;
 const slotAt = (base: number, set: number, j: number): number => base + (set * SLOTS + j) * 4 * BLOCK;
 
 /** The index in CALLS of an optimizer kernel. */
-const fnIndex = (name: keyof OptimExports): number => CALLS.indexOf(name);
+const fnIndex = (name: (typeof CALLS)[number]): number => CALLS.indexOf(name);
 
 /**
  * Runs kernel `fn` (an index into CALLS; `args(len, at)` gives its arguments for `len` elements

@@ -1,5 +1,6 @@
 import type { Window2d } from './convGeometry.js';
 import type { FloatArray } from './matmulRef.js';
+import { MAX_BLOCKS } from './kernelThreads.js';
 import { wasmWorkspace, type Workspace } from './wasmMatmul.js';
 
 // Float32 conv2d entirely inside the wasm module's memory: im2col, GEMM,
@@ -7,114 +8,145 @@ import { wasmWorkspace, type Workspace } from './wasmMatmul.js';
 // y, dw, dx come out. The column matrix never crosses to JS: copying 4·M·K
 // bytes out and back costs more than rebuilding it (see conv2d.ts).
 //
-// The batch is processed in chunks of whole images whose column matrix fits
-// CHUNK_BYTES, which bounds wasm memory (it never shrinks) for big layers.
+// The batch is cut into blocks of whole images whose column matrix fits
+// `blockBytes`; each block is one call of the module's `convBlock` (im2col and
+// GEMM, or GEMM and col2im), and the calling thread and the kernel's workers
+// take blocks in turn, each building its column matrix in its own area. Blocks
+// are processed in waves of at most `waveBytes` of images, which bounds wasm
+// memory (it never shrinks) for big batches.
+//
+// NOTE: the bits do not depend on the thread count. A y or dx element is
+// computed inside one block, by the same code on any thread; the filter
+// gradient is a sum over blocks, each block's partial written to its own slot
+// and the partials added in block order on the calling thread. The cut into
+// blocks depends only on the layer's geometry.
 
 /**
- * Budget for one chunk's column matrix (at least one image per chunk). About
- * L2-sized: 128 KB–1 MB ran 5–10% faster than 4–64 MB (LeNet, batch 64).
+ * `blockBytes`: the budget for one block's column matrix (at least one image per block). About
+ * L2-sized: 128 KB–1 MB ran 5–10% faster than 4–64 MB (LeNet, batch 64), and a quarter-MB block
+ * gives LeNet's layers 11–16 blocks at batch 64 to share between threads. `waveBytes`: the budget
+ * for one wave's images (x and y, and the filter-gradient partials).
  */
-const CHUNK_BYTES = 512 << 10;
+const DEFAULT_BUDGETS = { blockBytes: 256 << 10, waveBytes: 16 << 20 };
+let budgets = DEFAULT_BUDGETS;
 
-const NN = 0, TN = 1, NT = 2;
+/** Sets the block and wave budgets (no argument: the defaults). For tests of small shapes. */
+export function setConvBudgets(b: Partial<typeof DEFAULT_BUDGETS> = {}): void {
+  budgets = { ...DEFAULT_BUDGETS, ...b };
+}
+
+/** `convBlock`'s ops. */
+const FORWARD = 0, FILTER_GRAD = 1, INPUT_GRAD = 2;
+
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 
 /** Geometry of a convolution with F filters (what the kernels below need). */
 type G = Window2d & { readonly f: number };
 
-/** Images per chunk and the byte sizes of one image's x, cols and y. */
-function plan(g: G): { nb: number; xImg: number; colsImg: number; yImg: number; k: number } {
+/** Images per block, blocks per wave (at most what one job can count), and the byte sizes of one image's x, cols and y. */
+function plan(g: G, extraPerBlock: number): { nb: number; waveBlocks: number; xImg: number; colsImg: number; yImg: number; k: number } {
   const k = g.kh * g.kw * g.c, pix = g.oh * g.ow;
-  const colsImg = 4 * pix * k;
-  return { nb: Math.max(1, Math.min(g.n, Math.floor(CHUNK_BYTES / colsImg))), xImg: 4 * g.h * g.w * g.c,
-           colsImg, yImg: 4 * pix * g.f, k };
+  const xImg = 4 * g.h * g.w * g.c, colsImg = 4 * pix * k, yImg = 4 * pix * g.f;
+  const nb = Math.max(1, Math.min(g.n, Math.floor(budgets.blockBytes / colsImg)));
+  const fit = Math.floor(budgets.waveBytes / (nb * (xImg + yImg) + extraPerBlock));
+  const waveBlocks = Math.max(1, Math.min(Math.ceil(g.n / nb), fit, MAX_BLOCKS));
+  return { nb, waveBlocks, xImg, colsImg, yImg, k };
 }
 
 /**
- * Lays out buffers of `sizes` bytes from the workspace base (64-aligned):
- * the workspace and one pointer per size, or null without wasm.
+ * Lays out buffers of `sizes` bytes from the workspace base (64-aligned),
+ * then a column area per thread of `colsBytes`: the workspace, one pointer
+ * per size and the first column area, or null without wasm.
  */
-function layout<S extends readonly number[]>(sizes: S): [Workspace, { [I in keyof S]: number }] | null {
+function layout<S extends readonly number[]>(sizes: S, colsBytes: number):
+  [Workspace, { [I in keyof S]: number }, number] | null {
   const offs: number[] = [];
   let end = 0;
   for (const s of sizes) { offs.push(end); end = align(end + s); }
-  const ws = wasmWorkspace(end);
-  return ws === null ? null : [ws, offs.map((o) => ws.base + o) as { [I in keyof S]: number }];
+  const ws = wasmWorkspace(end, colsBytes);
+  return ws === null ? null : [ws, offs.map((o) => ws.base + o) as { [I in keyof S]: number }, ws.base + end];
 }
 
 const f32 = (buf: ArrayBufferLike, ptr: number, bytes: number): Float32Array => new Float32Array(buf, ptr, bytes >> 2);
 
-/** im2col argument tail for `nb` images: (n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft). */
-const geomArgs = (g: G, nb: number) =>
-  [nb, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft] as const;
+/**
+ * Runs `op` over the batch wave by wave: `copyIn(w0, cnt)` puts images w0 … w0 + cnt − 1 in place,
+ * then their blocks run (on the threads available), then `copyOut(w0, cnt, blocks)`.
+ */
+function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number, ptrs: { x: number; cols: number; w: number; y: number; bias: number; part: number },
+               copyIn: (w0: number, cnt: number) => void, copyOut: (w0: number, cnt: number, blocks: number) => void): void {
+  const waveImages = p.waveBlocks * p.nb;
+  const colsStride = align(p.nb * p.colsImg);
+  for (let w0 = 0; w0 < g.n; w0 += waveImages) {
+    const cnt = Math.min(waveImages, g.n - w0), blocks = Math.ceil(cnt / p.nb);
+    copyIn(w0, cnt);
+    const args = [op, p.nb, cnt, ptrs.x, ptrs.cols, colsStride, ptrs.w, ptrs.y, ptrs.bias, 0, ptrs.part,
+                  g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft, g.f];
+    ws.conv(args, blocks, cnt * g.oh * g.ow * p.k * g.f);
+    copyOut(w0, cnt, blocks);
+  }
+}
 
 /** y[N,OH,OW,F] = conv2d(x, w) (+ b) on wasm; null if wasm is unavailable. */
 export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: FloatArray): Float32Array | null {
-  const { nb, xImg, colsImg, yImg, k } = plan(g);
-  const lay = layout([nb * xImg, nb * colsImg, 4 * k * g.f, nb * yImg, 4 * g.f] as const);
+  const p = plan(g, 0), { nb, waveBlocks, xImg, yImg, k } = p, wave = waveBlocks * nb;
+  const lay = layout([wave * xImg, wave * yImg, 4 * k * g.f, 4 * g.f] as const, nb * p.colsImg);
   if (lay === null) return null;
-  const [ws, [px, pcols, pw, py, pb]] = lay;
-  const e = ws.exports, buf = ws.memory.buffer;
+  const [ws, [px, py, pw, pb], pcols] = lay;
+  const buf = ws.memory.buffer;
   f32(buf, pw, 4 * k * g.f).set(w);
   if (b !== undefined) f32(buf, pb, 4 * g.f).set(b);
   const y = new Float32Array(g.n * (yImg >> 2));
   const xi = xImg >> 2, yi = yImg >> 2;
-  for (let b0 = 0; b0 < g.n; b0 += nb) {
-    const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
-    f32(buf, px, cnt * xImg).set(x.subarray(b0 * xi, (b0 + cnt) * xi));
-    e.im2col(px, pcols, ...geomArgs(g, cnt));
-    ws.gemm(NN, pcols, pw, py, rows, k, g.f, b === undefined ? 0 : pb);
-    y.set(f32(buf, py, cnt * yImg), b0 * yi);
-  }
+  waves(ws, g, p, FORWARD, { x: px, cols: pcols, w: pw, y: py, bias: b === undefined ? 0 : pb, part: 0 },
+    (w0, cnt) => f32(buf, px, cnt * xImg).set(x.subarray(w0 * xi, (w0 + cnt) * xi)),
+    (w0, cnt) => y.set(f32(buf, py, cnt * yImg), w0 * yi));
   return y;
 }
 
 /**
- * dw[KH·KW·C, F] = im2col(x)ᵀ·dy on wasm, the column matrix rebuilt per chunk
- * (or copied in from `cols` if given); null if wasm is unavailable. Partial
- * products of later chunks are added in wasm (addBias with one row is a
- * vector add), so big K·F layers pay no JS pass per chunk.
+ * dw[KH·KW·C, F] = im2col(x)ᵀ·dy on wasm, the column matrix rebuilt per
+ * block; null if wasm is unavailable. Each block's partial product goes to its
+ * own slot, and the slots are added to dw in block order (in wasm), so big
+ * K·F layers pay no JS pass per block.
  */
-export function conv2dFilterGradWasm(g: G, x: Float32Array, dy: Float32Array,
-                                     cols?: Float32Array): Float32Array | null {
-  const { nb, xImg, colsImg, yImg, k } = plan(g);
-  const kf = k * g.f;
-  const lay = layout([nb * xImg, nb * colsImg, nb * yImg, 4 * kf, 4 * kf] as const);
+export function conv2dFilterGradWasm(g: G, x: Float32Array, dy: Float32Array): Float32Array | null {
+  const k = g.kh * g.kw * g.c, kf = k * g.f;
+  const p = plan(g, 4 * kf), { nb, waveBlocks, xImg, yImg } = p, wave = waveBlocks * nb;
+  const lay = layout([wave * xImg, wave * yImg, 4 * kf, waveBlocks * 4 * kf] as const, nb * p.colsImg);
   if (lay === null) return null;
-  const [ws, [px, pcols, pdy, pdw, ppart]] = lay;
-  const e = ws.exports, buf = ws.memory.buffer;
-  const xi = xImg >> 2, ci = colsImg >> 2, yi = yImg >> 2;
-  for (let b0 = 0; b0 < g.n; b0 += nb) {
-    const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
-    if (cols !== undefined) {
-      f32(buf, pcols, cnt * colsImg).set(cols.subarray(b0 * ci, (b0 + cnt) * ci));
-    } else {
-      f32(buf, px, cnt * xImg).set(x.subarray(b0 * xi, (b0 + cnt) * xi));
-      e.im2col(px, pcols, ...geomArgs(g, cnt));
-    }
-    f32(buf, pdy, cnt * yImg).set(dy.subarray(b0 * yi, (b0 + cnt) * yi));
-    ws.gemm(TN, pcols, pdy, b0 === 0 ? pdw : ppart, k, rows, g.f);
-    if (b0 > 0) e.addBias(pdw, ppart, 1, kf);
-  }
+  const [ws, [px, pdy, pdw, ppart], pcols] = lay;
+  const buf = ws.memory.buffer, opt = ws.optim;
+  const xi = xImg >> 2, yi = yImg >> 2;
+  let first = true;
+  waves(ws, g, p, FILTER_GRAD, { x: px, cols: pcols, w: 0, y: pdy, bias: 0, part: ppart },
+    (w0, cnt) => {
+      f32(buf, px, cnt * xImg).set(x.subarray(w0 * xi, (w0 + cnt) * xi));
+      f32(buf, pdy, cnt * yImg).set(dy.subarray(w0 * yi, (w0 + cnt) * yi));
+    },
+    (_w0, _cnt, blocks) => {
+      for (let i = 0; i < blocks; i++) {
+        const slot = ppart + i * 4 * kf;
+        if (first) f32(buf, pdw, 4 * kf).set(f32(buf, slot, 4 * kf));
+        else opt.addF32(kf, pdw, slot);
+        first = false;
+      }
+    });
   return f32(buf, pdw, 4 * kf).slice();
 }
 
 /** dx[N,H,W,C] = col2im(dy·wᵀ) on wasm; null if wasm is unavailable. */
 export function conv2dInputGradWasm(g: G, dy: Float32Array, w: Float32Array): Float32Array | null {
-  const { nb, xImg, colsImg, yImg, k } = plan(g);
-  const lay = layout([nb * yImg, 4 * k * g.f, nb * colsImg, nb * xImg] as const);
+  const p = plan(g, 0), { nb, waveBlocks, xImg, yImg, k } = p, wave = waveBlocks * nb;
+  const lay = layout([wave * yImg, 4 * k * g.f, wave * xImg] as const, nb * p.colsImg);
   if (lay === null) return null;
-  const [ws, [pdy, pw, pcols, px]] = lay;
-  const e = ws.exports, buf = ws.memory.buffer;
+  const [ws, [pdy, pw, px], pcols] = lay;
+  const buf = ws.memory.buffer;
   f32(buf, pw, 4 * k * g.f).set(w);
   const dx = new Float32Array(g.n * (xImg >> 2));
   const xi = xImg >> 2, yi = yImg >> 2;
-  for (let b0 = 0; b0 < g.n; b0 += nb) {
-    const cnt = Math.min(nb, g.n - b0), rows = cnt * g.oh * g.ow;
-    f32(buf, pdy, cnt * yImg).set(dy.subarray(b0 * yi, (b0 + cnt) * yi));
-    ws.gemm(NT, pdy, pw, pcols, rows, g.f, k);
-    e.col2im(pcols, px, ...geomArgs(g, cnt));
-    dx.set(f32(buf, px, cnt * xImg), b0 * xi);
-  }
+  waves(ws, g, p, INPUT_GRAD, { x: px, cols: pcols, w: pw, y: pdy, bias: 0, part: 0 },
+    (w0, cnt) => f32(buf, pdy, cnt * yImg).set(dy.subarray(w0 * yi, (w0 + cnt) * yi)),
+    (w0, cnt) => dx.set(f32(buf, px, cnt * xImg), w0 * xi));
   return dx;
 }

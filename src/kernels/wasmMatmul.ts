@@ -3,7 +3,7 @@ import type { Layout } from './layout.js';
 import { wasmAdamBase64 } from './wasmAdamBinary.js';
 import { wasmBase64 } from './wasmBinary.js';
 import {
-  awaitWorkers, ensureWorkers, readyWorkers, runSplit, spawnedWorkers, threadsPossible, threadsWanted, type KernelModule,
+  awaitWorkers, ensureWorkers, readyWorkers, runConvBlocks, runSplit, spawnedWorkers, threadsPossible, threadsWanted, type KernelModule,
 } from './kernelThreads.js';
 
 /** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
@@ -16,10 +16,13 @@ export interface KernelExports {
          sh: number, sw: number, oh: number, ow: number, padTop: number, padLeft: number): void;
   col2im(dcols: number, dx: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
          sh: number, sw: number, oh: number, ow: number, padTop: number, padLeft: number): void;
-  addBias(c: number, bias: number, m: number, n: number): void;
+  convBlock(t: number, i: number, scratch: number, op: number, nb: number, n: number, x: number, colsBase: number,
+            colsStride: number, w: number, y: number, bias: number, relu: number, part: number, h: number, wd: number,
+            c: number, kh: number, kw: number, sh: number, sw: number, oh: number, ow: number, padTop: number,
+            padLeft: number, f: number): void;
 }
 
-/** Exports of src/kernels/assembly/adam.ts (the fused optimizers' float32 kernels; see wasmAdam.ts). */
+/** Exports of src/kernels/assembly/adam.ts (the fused optimizers' float32 kernels, see wasmAdam.ts; and max pooling). */
 export interface OptimExports {
   adamF32(n: number, g: number, p: number, m: number, v: number, po: number, mo: number, vo: number,
           b1: number, b2: number, a1: number, a2: number, s1: number, s2: number, eps: number, c: number): void;
@@ -27,6 +30,11 @@ export interface OptimExports {
   momentumF32(n: number, g: number, p: number, m: number, po: number, to: number, beta: number, nesterov: number, c: number): void;
   rmsF32(n: number, g: number, p: number, v: number, po: number, vo: number, adagrad: number,
          decay: number, a: number, eps: number, c: number): void;
+  /** dst += src, n float32s. */
+  addF32(n: number, dst: number, src: number): void;
+  /** Max pooling (src/kernels/assembly/pool.ts, in this module for want of room in the matmul one). */
+  maxPool2dF32(x: number, y: number, argmax: number, n: number, h: number, w: number, c: number, kh: number, kw: number,
+               sh: number, sw: number, oh: number, ow: number, padTop: number, padLeft: number): void;
 }
 
 /**
@@ -159,6 +167,12 @@ export interface Workspace {
    * large; then C[i, j] += bias[j] if a `bias` pointer is given, and relu if `relu`.
    */
   gemm(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, bias?: number, relu?: boolean): void;
+  /**
+   * Blocks 0 … `blocks` − 1 of a convolution (`convBlock`'s arguments after thread, block and
+   * scratch): on the calling thread, and on up to {@link helpers} workers (thread t ≥ 1 uses column
+   * area t) when the `macs` multiply-adds are worth a hand-off (the products' threshold).
+   */
+  conv(args: readonly number[], blocks: number, macs: number): void;
   /** First free byte (64-aligned) after the scratch areas: lay buffers out from here. */
   readonly base: number;
 }
@@ -191,22 +205,31 @@ function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, 
 }
 
 /**
- * The kernel module with at least `bytes` bytes free from `base`, growing the
+ * The kernel module with at least `bytes` bytes free from `base`, then `perThread` bytes (64-aligned)
+ * for the calling thread and each of the workspace's {@link Workspace.helpers}, growing the
  * memory if needed (re-read `memory.buffer` afterwards: growing replaces it).
  * Null if wasm/SIMD is unavailable. Calls are synchronous and every wrapper
  * lays its buffers out from `base` anew, so they never overlap in time.
  */
-export function wasmWorkspace(bytes: number): Workspace | null {
+export function wasmWorkspace(bytes: number, perThread = 0): Workspace | null {
   const w = instance();
   if (w === null) return null;
   const threads = wasmThreads();
+  const helpers = threads > 1 ? readyWorkers() : 0;
   const base = w.scratch(1 + Math.max(spawnedWorkers(), threadsWanted() - 1));
-  const have = w.memory.buffer.byteLength;
-  if (base + bytes > have) w.memory.grow(Math.ceil((base + bytes - have) / PAGE));
+  const need = align(bytes) + (1 + helpers) * align(perThread), have = w.memory.buffer.byteLength;
+  if (base + need > have) w.memory.grow(Math.ceil((base + need - have) / PAGE));
   return {
     exports: w.exports,
     optim: w.optimExports,
-    helpers: threads > 1 ? readyWorkers() : 0,
+    helpers,
+    conv: (args, blocks, macs) => {
+      const scratch = w.scratch(0), block = w.exports.convBlock as (...a: number[]) => void;
+      const run = (i: number): void => block(0, i, scratch, ...args);
+      const use = macs >= split.macs ? Math.min(helpers, blocks - 1) : 0;
+      if (use > 0) runConvBlocks(args, blocks, use, run);
+      else for (let i = 0; i < blocks; i++) run(i);
+    },
     memory: w.memory,
     base,
     gemm: (layout, a, b, c, m, k, n, bias = 0, relu = false) => gemm(w, threads, layout, a, b, c, m, k, n, bias, relu ? 1 : 0),

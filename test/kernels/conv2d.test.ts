@@ -4,6 +4,7 @@ import {
   conv2dBackwardInput, conv2dBackwardParams, conv2dCols, conv2dForward, conv2dGeometry,
 } from '../../src/kernels/conv2d.js';
 import type { Padding } from '../../src/kernels/convGeometry.js';
+import { setConvBudgets } from '../../src/kernels/wasmConv2d.js';
 import { wasmAvailable } from '../../src/kernels/wasmMatmul.js';
 import { ShapeError } from '../../src/shape/ShapeError.js';
 
@@ -161,11 +162,18 @@ describe('conv2d kernels against a direct-loop reference', () => {
     }
   });
 
-  it('float32: batches split into wasm chunks (512 KB of columns per chunk)', () => {
-    // 200 KB of columns per image: chunks of 2 + 2 + 1 images (and K = 500 > 256).
-    checkCase({ n: 5, h: 10, w: 10, c: 20, f: 3, kh: 5, kw: 5, sh: 1, sw: 1, padding: 'same', seed: 8 }, 'float32');
-    // 400 KB per image: one image per chunk.
+  it('float32: batches cut into wasm blocks (256 KB of columns per block) and waves', () => {
+    // 100 KB of columns per image: blocks of 2 + 2 + 1 images (and K = 500 > 256).
+    checkCase({ n: 5, h: 10, w: 5, c: 20, f: 3, kh: 5, kw: 5, sh: 1, sw: 1, padding: 'same', seed: 8 }, 'float32');
+    // 400 KB per image: one image per block.
     checkCase({ n: 2, h: 16, w: 16, c: 16, f: 2, kh: 5, kw: 5, sh: 1, sw: 1, padding: 'same', seed: 9 }, 'float32');
+    // Blocks of one image, waves of two blocks: 7 images in 4 waves.
+    setConvBudgets({ blockBytes: 1, waveBytes: 2 * 4 * (6 * 7 * 3 + 6 * 7 * 4) });
+    try {
+      checkCase({ n: 7, h: 6, w: 7, c: 3, f: 4, kh: 3, kw: 3, sh: 1, sw: 1, padding: 'same', seed: 10 }, 'float32');
+    } finally {
+      setConvBudgets();
+    }
   });
 
   describe('without WebAssembly (float32 falls back to the JS path)', () => {

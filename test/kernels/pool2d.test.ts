@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Padding } from '../../src/kernels/convGeometry.js';
 import {
-  avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, pool2dGeometry,
+  avgPool2d, avgPool2dBackward, maxPool2d, maxPool2dBackward, maxPool2dLoop, pool2dGeometry,
 } from '../../src/kernels/pool2d.js';
+import { maxPool2dWasm } from '../../src/kernels/wasmPool2d.js';
 import { ShapeError } from '../../src/shape/ShapeError.js';
 
 // Naive direct-loop pooling in float64 with its own TensorFlow geometry.
@@ -112,7 +113,7 @@ function checkCase(t: Case, dtype: 'float64' | 'float32'): void {
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
   n: fc.integer({ min: 1, max: 3 }), h: fc.integer({ min: 1, max: 12 }), w: fc.integer({ min: 1, max: 12 }),
-  c: fc.integer({ min: 1, max: 4 }),
+  c: fc.integer({ min: 1, max: 9 }),
   kh: fc.integer({ min: 1, max: 5 }), kw: fc.integer({ min: 1, max: 5 }),
   sh: fc.integer({ min: 1, max: 3 }), sw: fc.integer({ min: 1, max: 3 }),
   padding: fc.constantFrom<Padding>('valid', 'same'), seed: fc.integer({ min: 0, max: 2 ** 30 }),
@@ -128,6 +129,30 @@ describe('pooling kernels against a direct-loop reference', () => {
       }), { numRuns: 300 });
     });
   }
+});
+
+describe('float32 max pooling on the wasm kernel', () => {
+  // Values whose comparisons are easy to get wrong: NaN (never `>`), ±0 (equal), ±∞, subnormals, ties.
+  const SPECIAL = [NaN, -0, 0, Infinity, -Infinity, 1, -1, 0.5, 1e-45, -1e-45, 3.4e38] as const;
+
+  it("gives the JS loop's maxima and argmax bit for bit (NaN, ±0, ±∞, subnormals, ties; 1–9 channels; strides, padding)", () => {
+    fc.assert(fc.property(caseArb, fc.integer({ min: 0, max: 2 ** 30 }), (t, pick) => {
+      if (!(t.padding === 'same' || (t.kh <= t.h && t.kw <= t.w))) return;
+      const g = pool2dGeometry([t.n, t.h, t.w, t.c], [t.kh, t.kw], [t.sh, t.sw], t.padding);
+      const r = rand(t.n * t.h * t.w * t.c, t.seed);
+      // About a third of the elements special, the rest random (quantised when ties are asked for).
+      const x = Float32Array.from(r, (v, i) => ((pick >> (i % 29)) & 1) && i % 3 === 0
+        ? SPECIAL[(i * 7 + pick) % SPECIAL.length]! : t.ties ? Math.round(v * 2) / 2 : v);
+      const want = maxPool2dLoop(g, x), got = maxPool2dWasm(g, x);
+      expect(got).not.toBeNull();
+      expect(got!.y.length).toBe(want.y.length);
+      for (let i = 0; i < want.y.length; i++) {
+        if (!Object.is(got!.y[i], want.y[i]) || got!.argmax[i] !== want.argmax[i])
+          throw new Error(`y[${i}]: wasm ${got!.y[i]} at ${got!.argmax[i]}, loop ${want.y[i]} at ${want.argmax[i]}`);
+      }
+      expect(maxPool2d(g, x).y).toEqual(want.y); // the float32 path the layers take
+    }), { numRuns: 400 });
+  });
 });
 
 describe('pooling kernel contract', () => {

@@ -10,10 +10,13 @@ import {
   softmaxCrossEntropy, tensor, trainStep,
 } from '../../src/index.js';
 import type { Labels } from '../../src/index.js';
+import { conv2dBackwardInput, conv2dBackwardParams, conv2dForward, conv2dGeometry } from '../../src/kernels/conv2d.js';
+import type { Padding } from '../../src/kernels/convGeometry.js';
 import { threadStats } from '../../src/kernels/kernelThreads.js';
 import type { Layout } from '../../src/kernels/layout.js';
 import { matmulRef } from '../../src/kernels/matmulRef.js';
 import { reluForward } from '../../src/kernels/relu.js';
+import { setConvBudgets } from '../../src/kernels/wasmConv2d.js';
 import { matmulF32, setSplitThresholds, startWasmThreads } from '../../src/kernels/wasmMatmul.js';
 import { lcgUniform } from '../util/lcg.js';
 
@@ -45,7 +48,10 @@ describe('threaded float32 GEMM', () => {
     expect(startWasmThreads(10_000)).toBe(3); // two workers up before the first product
     setKernelThreads(2);
   });
-  afterEach(() => setSplitThresholds()); // also after a failure, so that one failure stays one
+  afterEach(() => { // also after a failure, so that one failure stays one
+    setSplitThresholds();
+    setConvBudgets();
+  });
   afterAll(() => {
     setSplitThresholds();
     setKernelThreads(2);
@@ -111,6 +117,41 @@ describe('threaded float32 GEMM', () => {
       }
     }
     setSplitThresholds();
+  });
+
+  it("runs a convolution's blocks of images on 1, 2 and 3 threads with the same bits, in one wave or several", () => {
+    // Small blocks (a few images each), every convolution worth a hand-off: forward (with bias),
+    // filter gradient (a sum of per-block partials) and input gradient, against one thread in one wave.
+    setSplitThresholds({ macs: 0, output: 0, blockMacs: 0 });
+    const cases: readonly { x: [number, number, number, number]; w: [number, number, number, number]; stride: [number, number]; padding: Padding }[] = [
+      { x: [13, 9, 8, 3], w: [3, 3, 3, 5], stride: [1, 1], padding: 'same' },
+      { x: [9, 12, 12, 6], w: [5, 5, 6, 16], stride: [1, 1], padding: 'valid' },
+      { x: [7, 11, 10, 2], w: [3, 2, 2, 7], stride: [2, 1], padding: 'same' },
+      { x: [5, 28, 28, 1], w: [5, 5, 1, 6], stride: [2, 2], padding: 'valid' },
+      { x: [600, 3, 3, 1], w: [2, 2, 1, 2], stride: [1, 1], padding: 'valid' }, // 300 blocks: waves of at most 255
+    ];
+    const before = threadStats().workerBlocks;
+    for (const [ci, c] of cases.entries()) {
+      const g = conv2dGeometry(c.x, c.w, c.stride, c.padding);
+      const x = rand(c.x.reduce((p, d) => p * d), 10 + ci, 1), w = rand(c.w.reduce((p, d) => p * d), 20 + ci, 0.5);
+      const b = rand(c.w[3], 30 + ci, 1), dy = rand(g.n * g.oh * g.ow * g.f, 40 + ci, 1);
+      const colsPerImage = 4 * g.oh * g.ow * g.kh * g.kw * g.c;
+      const run = (threads: number, waveBytes?: number) => withThreads(threads, () => {
+        setConvBudgets({ blockBytes: 2 * colsPerImage, ...(waveBytes === undefined ? {} : { waveBytes }) });
+        const y = conv2dForward(g, x, w, b).y as Float32Array;
+        const dw = conv2dBackwardParams(g, x, dy).dw as Float32Array;
+        return { y, dw, dx: conv2dBackwardInput(g, dy, w) as Float32Array };
+      });
+      const want = run(1);
+      // A wave of about three blocks: several waves per call.
+      const small = 3 * 2 * (4 * g.h * g.w * g.c + 4 * g.oh * g.ow * g.f);
+      for (const [threads, waveBytes] of [[1, small], [2, undefined], [2, small], [3, undefined], [3, small]] as const) {
+        const got = run(threads, waveBytes);
+        for (const k of ['y', 'dw', 'dx'] as const)
+          if (!sameBits(got[k], want[k])) throw new Error(`case ${ci}: ${k} on ${threads} threads (wave ${waveBytes ?? 'default'}) differs from one thread`);
+      }
+    }
+    expect(threadStats().workerBlocks).toBeGreaterThan(before); // the workers really took blocks
   });
 
   it('keeps every result exact when products of different shapes and optimizer calls follow each other closely', () => {

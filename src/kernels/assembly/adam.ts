@@ -6,6 +6,17 @@
 // synchronous compilation, and this one is about 1.3 KB. The JS side (src/kernels/wasmAdam.ts) calls
 // these on blocks of a few thousand elements at a time.
 
+// Max pooling lives in pool.ts and shares this module and its memory.
+export { maxPool2dF32 } from './pool';
+
+/** dst[0:n) += src[0:n) in float32 (a convolution's filter-gradient partials, summed in order). */
+export function addF32(n: i32, dst: usize, src: usize): void {
+  const end = dst + (<usize>n << 2), n4 = dst + (<usize>(n & ~3) << 2);
+  let d = dst, s = src;
+  for (; d < n4; d += 16, s += 16) v128.store(d, f32x4.add(v128.load(d), v128.load(s)));
+  for (; d < end; d += 4, s += 4) store<f32>(d, load<f32>(d) + load<f32>(s));
+}
+
 /** First free byte of linear memory (for the JS side's layout). */
 export function heapBase(): usize {
   return __heap_base;

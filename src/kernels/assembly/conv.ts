@@ -1,4 +1,4 @@
-// AssemblyScript im2col / col2im / bias kernels for float32 NHWC convolution,
+// AssemblyScript im2col / col2im kernels for float32 NHWC convolution,
 // re-exported by matmul.ts so that they share its module and memory (the
 // column matrix is built where the GEMM reads it: no copy through JS).
 // Mirrors src/kernels/im2col.ts; see there for the layout. Pointers are byte
@@ -25,17 +25,6 @@ export function col2im(dcols: usize, dx: usize, n: i32, h: i32, w: i32, c: i32, 
                        sh: i32, sw: i32, oh: i32, ow: i32, padTop: i32, padLeft: i32): void {
   memory.fill(dx, 0, <usize>(n * h * w * c) << 2);
   walk(true, dx, dcols, n, h, w, c, kh, kw, sh, sw, oh, ow, padTop, padLeft);
-}
-
-/** C[i, j] += bias[j] for a row-major C[M, N]. */
-export function addBias(c: usize, bias: usize, m: i32, n: i32): void {
-  const rowBytes = <usize>n << 2, end = c + <usize>m * rowBytes;
-  const n4 = rowBytes & ~15;
-  for (let r = c; r < end; r += rowBytes) {
-    let o: usize = 0;
-    for (; o < n4; o += 16) v128.store(r + o, f32x4.add(v128.load(r + o), v128.load(bias + o)));
-    for (; o < rowBytes; o += 4) store<f32>(r + o, load<f32>(r + o) + load<f32>(bias + o));
-  }
 }
 
 /**

@@ -23,8 +23,9 @@
 // 4×8 spill and ran 25-30% slower. No FMA: relaxed-simd is off by default
 // in Node 20 / older browsers, so each step is f32x4.mul + f32x4.add.
 
-// The convolution helpers live in conv.ts and share this module's memory.
-export { im2col, col2im, addBias } from './conv';
+// The convolution helpers live in conv.ts and convBlock.ts and share this module's memory.
+export { im2col, col2im } from './conv';
+export { convBlock } from './convBlock';
 
 /** Rows of C per micro-tile. */
 const MR: i32 = 4;
