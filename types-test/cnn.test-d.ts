@@ -27,6 +27,22 @@ expectType<[24, 24, 6]>(conv2d(5, 6).bind([28, 28, 1]).outShape)
 expectType<[112, 112, 64]>(conv2d(7, 64, { stride: 2, padding: 'same' }).bind([224, 224, 3]).outShape)
 expectType<[55, 55, 64]>(maxPool2d(3, { stride: 2 }).bind([112, 112, 64]).outShape)
 
+// conv2d with a fused relu: the same params and shapes as conv2d then relu, and still checked.
+const fusedLenet = pipe(
+  input([28, 28, 1]),
+  andThen(conv2d(5, 6, { activation: 'relu' })), andThen(maxPool2d(2)),
+  andThen(conv2d(5, 16, { activation: 'relu' })), andThen(maxPool2d(2)),
+  andThen(flatten), andThen(dense(256, 10)),
+)
+const fp = fusedLenet.init(key(0))
+expectType<Conv2dParams<5, 1, 6>>(fp[1])
+expectType<Conv2dParams<5, 6, 16>>(fp[3])
+expectType<Tensor<[32, 10]>>(fusedLenet.apply(fp, zeros([32, 28, 28, 1]))[0])
+expectType<[24, 24, 6]>(conv2d(5, 6, { activation: 'relu' }).bind([28, 28, 1]).outShape)
+// Only 'relu' is fused, and widths are still checked after a fused conv.
+expectError(conv2d(5, 6, { activation: 'tanh' }))
+expectError(pipe(input([28, 28, 1]), andThen(conv2d(5, 6, { activation: 'relu' })), andThen(flatten), andThen(dense(3455, 10))))
+
 // A wrong dense width after flatten ("expects [255] but gets [256]").
 expectError(pipe(input([4, 4, 16]), andThen(flatten), andThen(dense(255, 120))))
 // A conv on the wrong channel count ("conv2d expects 1 channels but gets [28,28,3]").

@@ -3,6 +3,7 @@ import { allocLike, pair, window2d, type Padding, type Window2d } from './convGe
 import { col2im, im2col } from './im2col.js';
 import { matmulKernel } from './matmul.js';
 import type { FloatArray } from './matmulRef.js';
+import { reluForward } from './relu.js';
 import { conv2dFilterGradWasm, conv2dForwardWasm, conv2dInputGradWasm } from './wasmConv2d.js';
 
 // 2-D convolution (cross-correlation, as in every DL framework) over NHWC
@@ -89,7 +90,8 @@ export function conv2dCols<T extends FloatArray>(g: Conv2dGeometry, x: T): T {
  * Forward convolution y = conv2d(x, w) + b, NHWC:
  * x[N,H,W,C], w[KH,KW,C,F], optional bias b[F] → y[N,OH,OW,F], a new array of
  * x's type; plus `cols` for {@link conv2dBackwardParams} (see
- * {@link Conv2dForward}).
+ * {@link Conv2dForward}). With `relu`, y = max(0, conv2d(x, w) + b), the bits
+ * of src/kernels/relu.ts (on wasm, applied to each block of y as it is computed).
  *
  * @example
  * const g = conv2dGeometry([1, 4, 4, 1], [3, 3, 1, 2], 1, 'same');
@@ -98,13 +100,13 @@ export function conv2dCols<T extends FloatArray>(g: Conv2dGeometry, x: T): T {
  * @category kernels
  */
 export function conv2dForward<T extends FloatArray>(g: Conv2dGeometry, x: T, w: FloatArray,
-                                                    b?: FloatArray): Conv2dForward<T> {
+                                                    b?: FloatArray, relu = false): Conv2dForward<T> {
   const k = g.kh * g.kw * g.c, f = g.f, m = g.n * g.oh * g.ow;
   check('x', x, g.n * g.h * g.w * g.c, [g.n, g.h, g.w, g.c]);
   check('w', w, k * f, [g.kh, g.kw, g.c, f]);
   if (b !== undefined) check('b', b, f, [f]);
   if (x instanceof Float32Array && w instanceof Float32Array) {
-    const y = conv2dForwardWasm(g, x, w, b);
+    const y = conv2dForwardWasm(g, x, w, b, relu);
     if (y !== null) return { y: y as T, cols: null };
   }
   const cols = conv2dCols(g, x);
@@ -112,6 +114,7 @@ export function conv2dForward<T extends FloatArray>(g: Conv2dGeometry, x: T, w: 
   if (b !== undefined) {
     for (let i = 0, r = 0; r < m; r++) for (let j = 0; j < f; j++, i++) y[i] = y[i]! + b[j]!;
   }
+  if (relu) reluForward(y, y); // y is fresh
   return { y, cols };
 }
 

@@ -73,22 +73,26 @@ const f32 = (buf: ArrayBufferLike, ptr: number, bytes: number): Float32Array => 
  * Runs `op` over the batch wave by wave: `copyIn(w0, cnt)` puts images w0 … w0 + cnt − 1 in place,
  * then their blocks run (on the threads available), then `copyOut(w0, cnt, blocks)`.
  */
-function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number, ptrs: { x: number; cols: number; w: number; y: number; bias: number; part: number },
+function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
+               ptrs: { x: number; cols: number; w: number; y: number; bias: number; relu: boolean; part: number },
                copyIn: (w0: number, cnt: number) => void, copyOut: (w0: number, cnt: number, blocks: number) => void): void {
   const waveImages = p.waveBlocks * p.nb;
   const colsStride = align(p.nb * p.colsImg);
   for (let w0 = 0; w0 < g.n; w0 += waveImages) {
     const cnt = Math.min(waveImages, g.n - w0), blocks = Math.ceil(cnt / p.nb);
     copyIn(w0, cnt);
-    const args = [op, p.nb, cnt, ptrs.x, ptrs.cols, colsStride, ptrs.w, ptrs.y, ptrs.bias, 0, ptrs.part,
+    const args = [op, p.nb, cnt, ptrs.x, ptrs.cols, colsStride, ptrs.w, ptrs.y, ptrs.bias, ptrs.relu ? 1 : 0, ptrs.part,
                   g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft, g.f];
     ws.conv(args, blocks, cnt * g.oh * g.ow * p.k * g.f);
     copyOut(w0, cnt, blocks);
   }
 }
 
-/** y[N,OH,OW,F] = conv2d(x, w) (+ b) on wasm; null if wasm is unavailable. */
-export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: FloatArray): Float32Array | null {
+/**
+ * y[N,OH,OW,F] = conv2d(x, w) (+ b), then relu if `relu` (the GEMM's epilogue: the bits of
+ * src/kernels/relu.ts), on wasm; null if wasm is unavailable.
+ */
+export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: FloatArray, relu = false): Float32Array | null {
   const p = plan(g, 0), { nb, waveBlocks, xImg, yImg, k } = p, wave = waveBlocks * nb;
   const lay = layout([wave * xImg, wave * yImg, 4 * k * g.f, 4 * g.f] as const, nb * p.colsImg);
   if (lay === null) return null;
@@ -98,7 +102,7 @@ export function conv2dForwardWasm(g: G, x: Float32Array, w: Float32Array, b?: Fl
   if (b !== undefined) f32(buf, pb, 4 * g.f).set(b);
   const y = new Float32Array(g.n * (yImg >> 2));
   const xi = xImg >> 2, yi = yImg >> 2;
-  waves(ws, g, p, FORWARD, { x: px, cols: pcols, w: pw, y: py, bias: b === undefined ? 0 : pb, part: 0 },
+  waves(ws, g, p, FORWARD, { x: px, cols: pcols, w: pw, y: py, bias: b === undefined ? 0 : pb, relu, part: 0 },
     (w0, cnt) => f32(buf, px, cnt * xImg).set(x.subarray(w0 * xi, (w0 + cnt) * xi)),
     (w0, cnt) => y.set(f32(buf, py, cnt * yImg), w0 * yi));
   return y;
@@ -119,7 +123,7 @@ export function conv2dFilterGradWasm(g: G, x: Float32Array, dy: Float32Array): F
   const buf = ws.memory.buffer, opt = ws.optim;
   const xi = xImg >> 2, yi = yImg >> 2;
   let first = true;
-  waves(ws, g, p, FILTER_GRAD, { x: px, cols: pcols, w: 0, y: pdy, bias: 0, part: ppart },
+  waves(ws, g, p, FILTER_GRAD, { x: px, cols: pcols, w: 0, y: pdy, bias: 0, relu: false, part: ppart },
     (w0, cnt) => {
       f32(buf, px, cnt * xImg).set(x.subarray(w0 * xi, (w0 + cnt) * xi));
       f32(buf, pdy, cnt * yImg).set(dy.subarray(w0 * yi, (w0 + cnt) * yi));
@@ -145,7 +149,7 @@ export function conv2dInputGradWasm(g: G, dy: Float32Array, w: Float32Array): Fl
   f32(buf, pw, 4 * k * g.f).set(w);
   const dx = new Float32Array(g.n * (xImg >> 2));
   const xi = xImg >> 2, yi = yImg >> 2;
-  waves(ws, g, p, INPUT_GRAD, { x: px, cols: pcols, w: pw, y: pdy, bias: 0, part: 0 },
+  waves(ws, g, p, INPUT_GRAD, { x: px, cols: pcols, w: pw, y: pdy, bias: 0, relu: false, part: 0 },
     (w0, cnt) => f32(buf, pdy, cnt * yImg).set(dy.subarray(w0 * yi, (w0 + cnt) * yi)),
     (w0, cnt) => dx.set(f32(buf, px, cnt * xImg), w0 * xi));
   return dx;

@@ -6,7 +6,7 @@ import {
   awaitWorkers, ensureWorkers, readyWorkers, runConvBlocks, runSplit, spawnedWorkers, threadsPossible, threadsWanted, type KernelModule,
 } from './kernelThreads.js';
 
-/** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts). */
+/** Exports of the AssemblyScript module (src/kernels/assembly/matmul.ts + conv.ts + convBlock.ts). */
 export interface KernelExports {
   matmul(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, scratch: number,
          i0: number, i1: number, j0: number, j1: number, bias: number, relu: number): void;
@@ -22,7 +22,10 @@ export interface KernelExports {
             padLeft: number, f: number): void;
 }
 
-/** Exports of src/kernels/assembly/adam.ts (the fused optimizers' float32 kernels, see wasmAdam.ts; and max pooling). */
+/**
+ * Exports of src/kernels/assembly/adam.ts (+ pool.ts): the fused optimizers' float32 kernels (see
+ * wasmAdam.ts), a float32 add and max pooling.
+ */
 export interface OptimExports {
   adamF32(n: number, g: number, p: number, m: number, v: number, po: number, mo: number, vo: number,
           b1: number, b2: number, a1: number, a2: number, s1: number, s2: number, eps: number, c: number): void;

@@ -1,12 +1,13 @@
 import { lazyTensor } from '../internal/lazyTensor.js'
 import { conv2dBackwardInput, conv2dBackwardParams, conv2dForward, conv2dGeometry } from '../kernels/conv2d.js'
+import { reluBackward } from '../kernels/relu.js'
 import { convGeometry, type Padding } from '../kernels/convGeometry.js'
 import { uniform } from '../random/sample.js'
 import type { Add, CeilDivide, FloorDivide, Subtract } from '../shape/arithmetic.js'
 import type { Shape, ShapeMismatch, ShowShape } from '../shape/Shape.js'
 import { ShapeError, showShape } from '../shape/ShapeError.js'
 import { ValueError } from '../shape/ValueError.js'
-import { fromStorage, resultType, zeros, type DType, type Tensor } from '../tensor/Tensor.js'
+import { alloc, fromStorage, resultType, zeros, type DType, type Tensor } from '../tensor/Tensor.js'
 import type { Layer, LayerFn, ShapeFn } from './Layer.js'
 
 /**
@@ -29,6 +30,13 @@ export interface Conv2dOptions<S extends number = 1, P extends Padding = 'valid'
   readonly channels?: C
   /** Storage of the initial params (default `float32`). */
   readonly dtype?: DType
+  /**
+   * An activation fused into the layer (default: none). `'relu'` gives `max(0, conv(x, w) + b)`,
+   * bit for bit `pipe(conv2d(K, F), andThen(relu))` in one layer: forward, the bias and the relu
+   * are applied by the product's kernel to each block of the output as it is computed (in float32;
+   * no second output array); backward, `dy` is first masked where the output is 0.
+   */
+  readonly activation?: 'relu'
 }
 
 /** The params of `conv2d(K, F)` on `C` channels: filters `w: [K, K, C, F]` and biases `b: [F]`. @category layers */
@@ -73,11 +81,17 @@ const positive = (op: string, name: string, v: number) => {
  * Init is Glorot uniform with fan-in `K·K·C` and fan-out `K·K·F`, biases 0. The forward pass is an
  * im2col GEMM on the WebAssembly SIMD matmul (float32; a JS reference for float64); backward gives
  * `∂w = colsᵀ·dy`, `∂b = Σ dy` and `dx = col2im(dy·wᵀ)`, the last computed only when read (a first
- * layer's `dx` never is).
+ * layer's `dx` never is). Float32 convolutions are cut into blocks of images that the kernel's
+ * threads share (see `setKernelThreads`), with the same bits on any number of threads.
+ *
+ * With `{ activation: 'relu' }` the layer is `max(0, conv(x, w) + b)`, bit for bit
+ * `pipe(conv2d(K, F), andThen(relu))` and faster (the relu is done by the product's kernel); its
+ * name is `conv2d(5×5×6, relu)` and ONNX export writes a Conv then a Relu.
  *
  * @example
  * const net = pipe(input([28, 28, 1]), andThen(conv2d(5, 6)), andThen(relu), andThen(maxPool2d(2)))
  * // Sequential<[28, 28, 1], [12, 12, 6], …>
+ * const same = pipe(input([28, 28, 1]), andThen(conv2d(5, 6, { activation: 'relu' })), andThen(maxPool2d(2)))
  * @category layers
  */
 export const conv2d = <const K extends number, const F extends number, const S extends number = 1, const P extends Padding = 'valid', const C extends number = number>(
@@ -93,7 +107,11 @@ export const conv2d = <const K extends number, const F extends number, const S e
   const padding = (options.padding ?? 'valid') as P
   if (padding !== 'valid' && padding !== 'same') throw new ValueError(op, `padding must be 'valid' or 'same', got '${String(padding)}'`)
   const dtype = options.dtype ?? 'float32'
-  const name = `conv2d(${kernel}×${kernel}×${filters}${stride === 1 ? '' : `, stride ${stride}`}${padding === 'same' ? ', same' : ''})`
+  const { activation } = options
+  if (activation !== undefined && activation !== 'relu')
+    throw new ValueError(op, `activation must be 'relu' or left out, got ${JSON.stringify(activation)}`)
+  const relu = activation === 'relu'
+  const name = `conv2d(${kernel}×${kernel}×${filters}${stride === 1 ? '' : `, stride ${stride}`}${padding === 'same' ? ', same' : ''}${relu ? ', relu' : ''})`
   const bind = (inShape: Shape) => {
     if (inShape.length !== 3) throw new ShapeError(name, `expects [H,W,C] but gets ${showShape(inShape)}`)
     const [h, w, c] = inShape as readonly [number, number, number]
@@ -103,12 +121,13 @@ export const conv2d = <const K extends number, const F extends number, const S e
     const bound = Math.sqrt(6 / (kernel * kernel * (c + filters)))
     type P4 = Conv2dParams<number, number, number>
     // NOTE: the bound layer keeps its window (kernel, stride, padding) for tools such as toOnnx.
-    const layer: Layer<Shape, Shape, P4> & { readonly kernel: number; readonly stride: number; readonly padding: Padding } = {
+    const layer: Layer<Shape, Shape, P4> & { readonly kernel: number; readonly stride: number; readonly padding: Padding; readonly activation?: 'relu' } = {
       kind: op,
       name,
       kernel,
       stride,
       padding,
+      ...(relu && { activation }),
       inShape,
       outShape,
       init: (key) => ({ w: uniform(key, [kernel, kernel, c, filters], -bound, bound, dtype), b: zeros([filters], dtype) }),
@@ -118,10 +137,16 @@ export const conv2d = <const K extends number, const F extends number, const S e
           throw new ShapeError(name, `x has shape ${showShape(x.shape)} but [B,${h},${w},${c}] was expected`)
         const n = x.shape[0] as number
         const geo = conv2dGeometry(x.shape, params.w.shape, stride, padding)
-        const { y, cols } = conv2dForward(geo, x.data, params.w.data, params.b.data)
+        const { y, cols } = conv2dForward(geo, x.data, params.w.data, params.b.data, relu)
         const back = (dy: Tensor) => {
-          const { dw, db } = conv2dBackwardParams(geo, x.data, dy.data, cols)
-          const dx = lazyTensor(x.shape, resultType(dy, params.w), () => conv2dBackwardInput(geo, dy.data, params.w.data))
+          let dz = dy
+          if (relu) {
+            const d = alloc(dy.dtype, dy.data.length)
+            reluBackward(y, dy.data, d) // y > 0 exactly where the pre-activation is > 0
+            dz = { shape: dy.shape, dtype: dy.dtype, data: d }
+          }
+          const { dw, db } = conv2dBackwardParams(geo, x.data, dz.data, cols)
+          const dx = lazyTensor(x.shape, resultType(dz, params.w), () => conv2dBackwardInput(geo, dz.data, params.w.data))
           return [{ w: fromStorage(params.w.shape, dw), b: fromStorage(params.b.shape, db) }, dx] as const
         }
         return [fromStorage([n, g.oh, g.ow, filters], y), back] as never

@@ -5,7 +5,7 @@
 // (without the batch axis), and returns its nodes, its initializers and the feature shapes it
 // takes and gives. `toOnnx` checks that neighbouring shapes agree. Between layers tensors stay in
 // tensorfold's layout (NHWC for images), so each entry is self-contained:
-//   conv2d:    Transpose(NHWC→NCHW, perm [0,3,1,2]) → Conv(w permuted to [F,C,K,K], b, explicit pads) → Transpose(perm [0,2,3,1])
+//   conv2d:    Transpose(NHWC→NCHW, perm [0,3,1,2]) → Conv(w permuted to [F,C,K,K], b, explicit pads) (→ Relu if fused) → Transpose(perm [0,2,3,1])
 //   maxPool2d: Transpose → MaxPool(kernel_shape, strides, pads) → Transpose      (avgPool2d: AveragePool, count_include_pad 0)
 //   flatten, reshape: Reshape to [-1, ...outShape] (NHWC row-major is tensorfold's layout, so no Transpose)
 // `toOnnx` then drops the NCHW→NHWC→NCHW Transpose pairs that adjacent spatial layers leave.
@@ -92,11 +92,21 @@ const betweenTransposes = (
   opType: string,
   extraInputs: readonly string[],
   attributes: Readonly<Record<string, AttributeValue>>,
+  relu = false,
 ): Onnx.INodeProto[] => [
   node('Transpose', `${a.prefix}.toNchw`, [a.input], [`${a.prefix}.nchw`], { perm: toNchw }),
   node(opType, a.prefix, [`${a.prefix}.nchw`, ...extraInputs], [`${a.prefix}.nchwOut`], attributes),
-  node('Transpose', `${a.prefix}.toNhwc`, [`${a.prefix}.nchwOut`], [a.output], { perm: toNhwc }),
+  ...(relu ? [node('Relu', `${a.prefix}.relu`, [`${a.prefix}.nchwOut`], [`${a.prefix}.nchwRelu`])] : []),
+  node('Transpose', `${a.prefix}.toNhwc`, [relu ? `${a.prefix}.nchwRelu` : `${a.prefix}.nchwOut`], [a.output], { perm: toNhwc }),
 ]
+
+/** Whether the layer has a fused relu (`{ activation: 'relu' }`); any other fused activation cannot be exported. */
+const fusedRelu = (a: ExportArgs): boolean => {
+  const act = field(a.layer, 'activation')
+  if (act !== undefined && act !== 'relu')
+    throw new ValueError('toOnnx', `${a.where} cannot be exported: no ONNX op for the fused activation ${JSON.stringify(act)} (known: relu)`)
+  return act === 'relu'
+}
 
 // ─── entries ───────────────────────────────────────────────────────────────────────────────────
 
@@ -109,12 +119,9 @@ const dense: Exporter = (a) => {
   const b = tensorArg(a, 'params.b', field(a.params, 'b'), 1)
   const [i, o] = w.shape as readonly [number, number]
   if (b.shape[0] !== o) throw new ShapeError('toOnnx', `${a.where}: params.b has shape ${showShape(b.shape)} but params.w has ${showShape(w.shape)}`)
-  const act = field(a.layer, 'activation')
-  if (act !== undefined && act !== 'relu')
-    throw new ValueError('toOnnx', `${a.where} cannot be exported: no ONNX op for the fused activation ${JSON.stringify(act)} (known: relu)`)
   const gemm = (out: string) => node('Gemm', a.prefix, [a.input, `${a.prefix}.w`, `${a.prefix}.b`], [out])
   return {
-    nodes: act === 'relu' ? [gemm(`${a.prefix}.gemm`), node('Relu', `${a.prefix}.relu`, [`${a.prefix}.gemm`], [a.output])] : [gemm(a.output)],
+    nodes: fusedRelu(a) ? [gemm(`${a.prefix}.gemm`), node('Relu', `${a.prefix}.relu`, [`${a.prefix}.gemm`], [a.output])] : [gemm(a.output)],
     initializers: [floatInitializer(`${a.prefix}.w`, [i, o], w.data), floatInitializer(`${a.prefix}.b`, [o], b.data)],
     inShape: [i],
     outShape: [o],
@@ -184,7 +191,8 @@ const batchNorm: Exporter = (a) => {
 
 /**
  * `conv2d` (cross-correlation on NHWC, `w: [K, K, C, F]`, `b: [F]`) as ONNX Conv on NCHW between
- * two Transposes: the weights permuted to `[F, C, K, K]`, explicit pads (never `auto_pad`).
+ * two Transposes: the weights permuted to `[F, C, K, K]`, explicit pads (never `auto_pad`); a
+ * fused relu (`conv2d(K, F, { activation: 'relu' })`) adds a Relu after the Conv.
  */
 const conv2d: Exporter = (a) => {
   const [h, w, c] = spatialShape(a)
@@ -205,7 +213,7 @@ const conv2d: Exporter = (a) => {
       for (let ch = 0; ch < wc; ch++)
         for (let o = 0; o < f; o++) onnxW[((o * wc + ch) * kh + i) * kw + j] = wt.data[((i * kw + j) * wc + ch) * f + o]!
   return {
-    nodes: betweenTransposes(a, 'Conv', [`${a.prefix}.w`, `${a.prefix}.b`], { ...attributes, dilations: [1, 1], group: 1 }),
+    nodes: betweenTransposes(a, 'Conv', [`${a.prefix}.w`, `${a.prefix}.b`], { ...attributes, dilations: [1, 1], group: 1 }, fusedRelu(a)),
     initializers: [floatInitializer(`${a.prefix}.w`, [f, wc, kh, kw], onnxW), floatInitializer(`${a.prefix}.b`, [f], b.data)],
     // The channels the params take, so that toOnnx names both shapes when they do not fit.
     inShape: [h, w, wc],

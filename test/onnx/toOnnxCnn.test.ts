@@ -176,6 +176,30 @@ describe('toOnnx: strided and same-padded windows on odd sizes', () => {
   })
 })
 
+describe('toOnnx: conv2d with a fused relu', () => {
+  const net = pipe(
+    input([9, 8, 2]),
+    andThen(conv2d(3, 5, { padding: 'same', activation: 'relu' })),   // [9, 8, 5]
+    andThen(maxPool2d(2)),                                              // [4, 4, 5]
+    andThen(conv2d(2, 3, { activation: 'relu' })),                     // [3, 3, 3], the last spatial layer
+  )
+  const params = withRandomBiases(net.init(key(40)), 70)
+  const x = normal(key(41), [6, 9, 8, 2])
+
+  it('writes Conv then Relu in NCHW, between the same Transposes, and gives tensorfold’s outputs', async () => {
+    const bytes = toOnnx(net, params)
+    const g = graphOf(bytes)
+    expect(g.node.map((n) => n.opType)).toEqual(['Identity', 'Transpose', 'Conv', 'Relu', 'MaxPool', 'Conv', 'Relu', 'Transpose'])
+    const [y] = net.apply(params, x as never)
+    const zeros = Array.from(y.data).filter((v) => v === 0).length
+    expect(zeros).toBeGreaterThan(0) // the last relu did cut
+    expect(zeros).toBeLessThan(y.data.length)
+    const ort = await runOrt(bytes, x)
+    expect(ort.dims).toEqual([6, 3, 3, 3])
+    expect(maxAbsDiff(ort.data, y.data)).toBeLessThan(1e-5)
+  })
+})
+
 describe('toOnnx: errors with convolutional layers', () => {
   it('still names a layer kind it cannot export, listing the spatial kinds it can', () => {
     const net = pipe(input([8, 8, 1]), andThen(conv2d(3, 2)), andThen(flatten), andThen(autoencoder(72, 8)))
