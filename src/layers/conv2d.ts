@@ -85,8 +85,8 @@ const positive = (op: string, name: string, v: number) => {
  * threads share (see `setKernelThreads`), with the same bits on any number of threads.
  *
  * With `{ activation: 'relu' }` the layer is `max(0, conv(x, w) + b)`, bit for bit
- * `pipe(conv2d(K, F), andThen(relu))` and faster (the relu is done by the product's kernel); its
- * name is `conv2d(5×5×6, relu)` and ONNX export writes a Conv then a Relu.
+ * `pipe(conv2d(K, F), andThen(relu))` without a pass of its own (the product's kernel applies the
+ * relu); its name is `conv2d(5×5×6, relu)` and ONNX export writes a Conv then a Relu.
  *
  * @example
  * const net = pipe(input([28, 28, 1]), andThen(conv2d(5, 6)), andThen(relu), andThen(maxPool2d(2)))

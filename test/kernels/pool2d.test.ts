@@ -146,11 +146,16 @@ describe('float32 max pooling on the wasm kernel', () => {
       const want = maxPool2dLoop(g, x), got = maxPool2dWasm(g, x);
       expect(got).not.toBeNull();
       expect(got!.y.length).toBe(want.y.length);
+      // Bits, not values: ±0 and NaN payloads must match too.
+      const bits = (a: Float32Array) => new Uint32Array(a.buffer, a.byteOffset, a.length);
+      const [gb, wb] = [bits(got!.y), bits(want.y)];
       for (let i = 0; i < want.y.length; i++) {
-        if (!Object.is(got!.y[i], want.y[i]) || got!.argmax[i] !== want.argmax[i])
+        if (gb[i] !== wb[i] || got!.argmax[i] !== want.argmax[i])
           throw new Error(`y[${i}]: wasm ${got!.y[i]} at ${got!.argmax[i]}, loop ${want.y[i]} at ${want.argmax[i]}`);
       }
-      expect(maxPool2d(g, x).y).toEqual(want.y); // the float32 path the layers take
+      const layers = maxPool2d(g, x); // the float32 path the layers take
+      expect(Array.from(bits(layers.y))).toEqual(Array.from(wb));
+      expect(layers.argmax).toEqual(want.argmax);
     }), { numRuns: 400 });
   });
 });

@@ -120,8 +120,9 @@ describe('threaded float32 GEMM', () => {
   });
 
   it("runs a convolution's blocks of images on 1, 2 and 3 threads with the same bits, in one wave or several", () => {
-    // Small blocks (a few images each), every convolution worth a hand-off: forward (with bias),
-    // filter gradient (a sum of per-block partials) and input gradient, against one thread in one wave.
+    // Small blocks (a few images each), every convolution worth a hand-off: forward (with bias, and
+    // with the fused relu), filter gradient (a sum of per-block partials) and input gradient, against
+    // one thread in one wave.
     setSplitThresholds({ macs: 0, output: 0, blockMacs: 0 });
     const cases: readonly { x: [number, number, number, number]; w: [number, number, number, number]; stride: [number, number]; padding: Padding }[] = [
       { x: [13, 9, 8, 3], w: [3, 3, 3, 5], stride: [1, 1], padding: 'same' },
@@ -139,15 +140,16 @@ describe('threaded float32 GEMM', () => {
       const run = (threads: number, waveBytes?: number) => withThreads(threads, () => {
         setConvBudgets({ blockBytes: 2 * colsPerImage, ...(waveBytes === undefined ? {} : { waveBytes }) });
         const y = conv2dForward(g, x, w, b).y as Float32Array;
+        const yRelu = conv2dForward(g, x, w, b, true).y as Float32Array;
         const dw = conv2dBackwardParams(g, x, dy).dw as Float32Array;
-        return { y, dw, dx: conv2dBackwardInput(g, dy, w) as Float32Array };
+        return { y, yRelu, dw, dx: conv2dBackwardInput(g, dy, w) as Float32Array };
       });
       const want = run(1);
       // A wave of about three blocks: several waves per call.
       const small = 3 * 2 * (4 * g.h * g.w * g.c + 4 * g.oh * g.ow * g.f);
       for (const [threads, waveBytes] of [[1, small], [2, undefined], [2, small], [3, undefined], [3, small]] as const) {
         const got = run(threads, waveBytes);
-        for (const k of ['y', 'dw', 'dx'] as const)
+        for (const k of ['y', 'yRelu', 'dw', 'dx'] as const)
           if (!sameBits(got[k], want[k])) throw new Error(`case ${ci}: ${k} on ${threads} threads (wave ${waveBytes ?? 'default'}) differs from one thread`);
       }
     }

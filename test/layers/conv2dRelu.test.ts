@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { andThen, conv2d, input, key, normal, pipe, relu, setKernelThreads, split, tensor, ValueError, type DType, type Tensor } from '../../src/index.js'
+import { andThen, conv2d, input, kernelInfo, key, normal, pipe, relu, setKernelThreads, split, tensor, ValueError, type DType, type Tensor } from '../../src/index.js'
+import { threadStats } from '../../src/kernels/kernelThreads.js'
+import { startWasmThreads } from '../../src/kernels/wasmMatmul.js'
 import { checkLayer } from '../util/checkLayer.js'
 
 // conv2d(K, F, { activation: 'relu' }) against pipe(conv2d(K, F), andThen(relu)), bit for bit.
@@ -29,11 +31,11 @@ const both = (t: Case, dtype: DType) => {
   return { yf, ys, gf, gs, dxf, dxs }
 }
 
-const expectSame = (r: ReturnType<typeof both>): void => {
-  expect(bitsOf(r.yf)).toEqual(bitsOf(r.ys))
-  expect(bitsOf(r.gf.w)).toEqual(bitsOf(r.gs.w))
-  expect(bitsOf(r.gf.b)).toEqual(bitsOf(r.gs.b))
-  expect(bitsOf(r.dxf)).toEqual(bitsOf(r.dxs))
+const expectSame = (r: ReturnType<typeof both>, what = ''): void => {
+  expect(bitsOf(r.yf), `${what} y`).toEqual(bitsOf(r.ys))
+  expect(bitsOf(r.gf.w), `${what} ∂w`).toEqual(bitsOf(r.gs.w))
+  expect(bitsOf(r.gf.b), `${what} ∂b`).toEqual(bitsOf(r.gs.b))
+  expect(bitsOf(r.dxf), `${what} dx`).toEqual(bitsOf(r.dxs))
 }
 
 const caseArb: fc.Arbitrary<Case> = fc.record({
@@ -51,18 +53,24 @@ describe('conv2d with a fused relu', () => {
         expectSame(r)
       }), { numRuns: 40 })
     })
-  it("equals conv2d then relu at LeNet's sizes (batch 64) on 1 and 2 threads, and the relu does cut", () => {
-    for (const threads of [1, 2]) {
-      setKernelThreads(threads)
-      try {
-        const r1 = both({ b: 64, h: 28, w: 28, c: 1, k: 5, f: 6, stride: 1, padding: 'valid', seed: 3 }, 'float32')
-        expectSame(r1)
-        const r2 = both({ b: 64, h: 12, w: 12, c: 6, k: 5, f: 16, stride: 1, padding: 'valid', seed: 4 }, 'float32')
-        expectSame(r2)
-        expect(Array.from(r2.yf.data).filter((v) => v === 0).length).toBeGreaterThan(r2.yf.data.length * 0.2)
-      } finally {
-        setKernelThreads(2)
-      }
+  it("equals conv2d then relu at LeNet's sizes (batch 64), the same bits on 1 and 2 threads, and the relu does cut", () => {
+    const before = kernelInfo().threads
+    const lenet1 = { b: 64, h: 28, w: 28, c: 1, k: 5, f: 6, stride: 1, padding: 'valid', seed: 3 } as const
+    const lenet2 = { b: 64, h: 12, w: 12, c: 6, k: 5, f: 16, stride: 1, padding: 'valid', seed: 4 } as const
+    try {
+      setKernelThreads(1)
+      const one = [both(lenet1, 'float32'), both(lenet2, 'float32')]
+      setKernelThreads(2)
+      expect(startWasmThreads(10_000)).toBe(2) // the worker is up before the first block
+      const blocks = threadStats().workerBlocks
+      const two = [both(lenet1, 'float32'), both(lenet2, 'float32')]
+      expect(threadStats().workerBlocks).toBeGreaterThan(blocks) // the worker took blocks
+      for (const [i, r] of [...one, ...two].entries()) expectSame(r, `case ${i}`)
+      for (const [i, r] of two.entries())
+        for (const k of ['yf', 'dxf'] as const) expect(bitsOf(r[k]), `${k} ${i}`).toEqual(bitsOf(one[i]![k]))
+      expect(Array.from(two[1]!.yf.data).filter((v) => v === 0).length).toBeGreaterThan(two[1]!.yf.data.length * 0.2)
+    } finally {
+      setKernelThreads(before)
     }
   })
   it('is relu(conv(x, w) + b), +0 where that is ≤ 0, and masks dy there', () => {

@@ -3,8 +3,9 @@
 // same order, rounded to float32 (demote) where the JS loops round (a float32 store, `Math.fround`),
 // and a stored float32 read back where the JS loop reads it back, so the results are its results bit
 // for bit. Kept in a module of its own: the matmul module must stay below browsers' 4 KB limit for
-// synchronous compilation, and this one is about 1.3 KB. The JS side (src/kernels/wasmAdam.ts) calls
-// these on blocks of a few thousand elements at a time.
+// synchronous compilation, and this one is about 2.1 KB (with max pooling, from pool.ts, and the
+// float32 add that sums a convolution's partials, which the matmul module has no room for). The JS
+// side (src/kernels/wasmAdam.ts) calls the optimizers on blocks of a few thousand elements at a time.
 
 // Max pooling lives in pool.ts and shares this module and its memory.
 export { maxPool2dF32 } from './pool';

@@ -2,7 +2,8 @@
 // the elementwise module (the matmul module has no room left under browsers' 4 KB limit). Mirrors
 // the JS loop of src/kernels/pool2d.ts bit for bit: the same windows (clipped against the padding),
 // visited in the same (ky, kx) order, with the same strict `>` (so the first maximum wins a tie, and
-// a NaN wins only as the first element of its window). Four channels at a time, branch-free
+// a NaN wins only as the first element of its window; a signalling NaN keeps its bits here, where
+// the JS loop's float64 round trip may quiet it). Four channels at a time, branch-free
 // (compare, then select): the JS loop's branch mispredicts on real activations, in no order.
 // Pointers are byte offsets into linear memory; `argmax` holds element indices into x (int32).
 
