@@ -9,11 +9,14 @@ import { wasmWorkspace, type Workspace } from './wasmMatmul.js';
 // bytes out and back costs more than rebuilding it (see conv2d.ts).
 //
 // The batch is cut into blocks of whole images whose column matrix fits
-// `blockBytes`; each block is one call of the module's `convBlock` (im2col and
-// GEMM, or GEMM and col2im), and the calling thread and the kernel's workers
-// take blocks in turn, each building its column matrix in its own area. Blocks
-// are processed in waves of at most `waveBytes` of images, which bounds wasm
-// memory (it never shrinks) for big batches.
+// `blockBytes`; a block is im2col and a GEMM, or a GEMM and col2im. When a
+// wave (below) has two blocks or more, the calling thread and the kernel's
+// workers take blocks in turn, each a call of the module's `convBlock` that
+// builds its column matrix in its thread's own area (as many areas as fit
+// COLS_BUDGET). Otherwise the blocks run one after the other on this thread,
+// each GEMM split across the threads if it is large (a big image, a batch of
+// one). Blocks are processed in waves of at most `waveBytes` of images, which
+// bounds wasm memory (it never shrinks) for big batches.
 //
 // NOTE: the bits do not depend on the thread count. A y or dx element is
 // computed inside one block, by the same code on any thread; the filter
@@ -35,8 +38,12 @@ export function setConvBudgets(b: Partial<typeof DEFAULT_BUDGETS> = {}): void {
   budgets = { ...DEFAULT_BUDGETS, ...b };
 }
 
+/** Budget for the per-thread column areas together (one area at least). */
+const COLS_BUDGET = 64 << 20;
+
 /** `convBlock`'s ops. */
 const FORWARD = 0, FILTER_GRAD = 1, INPUT_GRAD = 2;
+const NN = 0, TN = 1, NT = 2;
 
 const align = (x: number): number => Math.ceil(x / 64) * 64;
 
@@ -55,15 +62,15 @@ function plan(g: G, extraPerBlock: number): { nb: number; waveBlocks: number; xI
 
 /**
  * Lays out buffers of `sizes` bytes from the workspace base (64-aligned),
- * then a column area per thread of `colsBytes`: the workspace, one pointer
- * per size and the first column area, or null without wasm.
+ * then a column area of `colsBytes` per thread (see COLS_BUDGET): the
+ * workspace, one pointer per size and the first column area, or null without wasm.
  */
 function layout<S extends readonly number[]>(sizes: S, colsBytes: number):
   [Workspace, { [I in keyof S]: number }, number] | null {
   const offs: number[] = [];
   let end = 0;
   for (const s of sizes) { offs.push(end); end = align(end + s); }
-  const ws = wasmWorkspace(end, colsBytes);
+  const ws = wasmWorkspace(end, colsBytes, COLS_BUDGET);
   return ws === null ? null : [ws, offs.map((o) => ws.base + o) as { [I in keyof S]: number }, ws.base + end];
 }
 
@@ -83,9 +90,30 @@ function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
     copyIn(w0, cnt);
     const args = [op, p.nb, cnt, ptrs.x, ptrs.cols, colsStride, ptrs.w, ptrs.y, ptrs.bias, ptrs.relu ? 1 : 0, ptrs.part,
                   g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft, g.f];
-    ws.conv(args, blocks, cnt * g.oh * g.ow * p.k * g.f);
+    if (!ws.conv(args, blocks, cnt * g.oh * g.ow * p.k * g.f))
+      for (let i = 0; i < blocks; i++) block(ws, g, p, op, ptrs, i, Math.min(p.nb, cnt - i * p.nb));
     copyOut(w0, cnt, blocks);
   }
+}
+
+/**
+ * Block `i` (`cnt` images) of a wave on this thread, GEMMs split across threads when large: what
+ * the module's `convBlock` (src/kernels/assembly/convBlock.ts) does, with the same kernels, so the
+ * same bits.
+ */
+function block(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
+               ptrs: { x: number; cols: number; w: number; y: number; bias: number; relu: boolean; part: number }, i: number, cnt: number): void {
+  const e = ws.exports, rows = cnt * g.oh * g.ow;
+  const x = ptrs.x + i * p.nb * p.xImg, y = ptrs.y + i * p.nb * p.yImg;
+  const geom = [cnt, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft] as const;
+  if (op === INPUT_GRAD) {
+    ws.gemm(NT, y, ptrs.w, ptrs.cols, rows, g.f, p.k);
+    e.col2im(ptrs.cols, x, ...geom);
+    return;
+  }
+  e.im2col(x, ptrs.cols, ...geom);
+  if (op === FORWARD) ws.gemm(NN, ptrs.cols, ptrs.w, y, rows, p.k, g.f, ptrs.bias, ptrs.relu);
+  else ws.gemm(TN, ptrs.cols, y, ptrs.part + i * 4 * p.k * g.f, p.k, rows, g.f);
 }
 
 /**

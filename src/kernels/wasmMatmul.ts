@@ -170,12 +170,15 @@ export interface Workspace {
    * large; then C[i, j] += bias[j] if a `bias` pointer is given, and relu if `relu`.
    */
   gemm(layout: number, a: number, b: number, c: number, m: number, k: number, n: number, bias?: number, relu?: boolean): void;
+  /** Per-thread areas laid out after `bytes` (see {@link wasmWorkspace}): at least 1. */
+  readonly areas: number;
   /**
    * Blocks 0 … `blocks` − 1 of a convolution (`convBlock`'s arguments after thread, block and
-   * scratch): on the calling thread, and on up to {@link helpers} workers (thread t ≥ 1 uses column
-   * area t) when the `macs` multiply-adds are worth a hand-off (the products' threshold).
+   * scratch) on the calling thread and up to {@link helpers} workers (thread t uses per-thread area
+   * t), if there are two blocks and two areas at least and the `macs` multiply-adds are worth a
+   * hand-off (the products' threshold); returns false, having done nothing, otherwise.
    */
-  conv(args: readonly number[], blocks: number, macs: number): void;
+  conv(args: readonly number[], blocks: number, macs: number): boolean;
   /** First free byte (64-aligned) after the scratch areas: lay buffers out from here. */
   readonly base: number;
 }
@@ -208,30 +211,33 @@ function gemm(k: Kernel, threads: number, layout: number, a: number, b: number, 
 }
 
 /**
- * The kernel module with at least `bytes` bytes free from `base`, then `perThread` bytes (64-aligned)
- * for the calling thread and each of the workspace's {@link Workspace.helpers}, growing the
- * memory if needed (re-read `memory.buffer` afterwards: growing replaces it).
+ * The kernel module with at least `bytes` bytes free from `base`, then an area of `perThread` bytes
+ * (64-aligned) for the calling thread and each of the workspace's {@link Workspace.helpers}, as
+ * many as fit `perThreadBudget` bytes (one at least), growing the memory if needed (re-read
+ * `memory.buffer` afterwards: growing replaces it).
  * Null if wasm/SIMD is unavailable. Calls are synchronous and every wrapper
  * lays its buffers out from `base` anew, so they never overlap in time.
  */
-export function wasmWorkspace(bytes: number, perThread = 0): Workspace | null {
+export function wasmWorkspace(bytes: number, perThread = 0, perThreadBudget = Infinity): Workspace | null {
   const w = instance();
   if (w === null) return null;
   const threads = wasmThreads();
   const helpers = threads > 1 ? readyWorkers() : 0;
+  const area = align(perThread), areas = area === 0 ? 1 + helpers : Math.max(1, Math.min(1 + helpers, Math.floor(perThreadBudget / area)));
   const base = w.scratch(1 + Math.max(spawnedWorkers(), threadsWanted() - 1));
-  const need = align(bytes) + (1 + helpers) * align(perThread), have = w.memory.buffer.byteLength;
+  const need = align(bytes) + areas * area, have = w.memory.buffer.byteLength;
   if (base + need > have) w.memory.grow(Math.ceil((base + need - have) / PAGE));
   return {
     exports: w.exports,
     optim: w.optimExports,
     helpers,
+    areas,
     conv: (args, blocks, macs) => {
+      const use = macs >= split.macs ? Math.min(helpers, areas - 1, blocks - 1) : 0;
+      if (use <= 0) return false;
       const scratch = w.scratch(0), block = w.exports.convBlock as (...a: number[]) => void;
-      const run = (i: number): void => block(0, i, scratch, ...args);
-      const use = macs >= split.macs ? Math.min(helpers, blocks - 1) : 0;
-      if (use > 0) runConvBlocks(args, blocks, use, run);
-      else for (let i = 0; i < blocks; i++) run(i);
+      runConvBlocks(args, blocks, use, (i) => block(0, i, scratch, ...args));
+      return true;
     },
     memory: w.memory,
     base,

@@ -130,6 +130,7 @@ describe('threaded float32 GEMM', () => {
       { x: [7, 11, 10, 2], w: [3, 2, 2, 7], stride: [2, 1], padding: 'same' },
       { x: [5, 28, 28, 1], w: [5, 5, 1, 6], stride: [2, 2], padding: 'valid' },
       { x: [600, 3, 3, 1], w: [2, 2, 1, 2], stride: [1, 1], padding: 'valid' }, // 300 blocks: waves of at most 255
+      { x: [1, 14, 14, 8], w: [3, 3, 8, 16], stride: [1, 1], padding: 'same' }, // one block: its GEMMs split instead
     ];
     const before = threadStats().workerBlocks;
     for (const [ci, c] of cases.entries()) {
@@ -148,7 +149,9 @@ describe('threaded float32 GEMM', () => {
       // A wave of about three blocks: several waves per call.
       const small = 3 * 2 * (4 * g.h * g.w * g.c + 4 * g.oh * g.ow * g.f);
       for (const [threads, waveBytes] of [[1, small], [2, undefined], [2, small], [3, undefined], [3, small]] as const) {
+        const splits = threadStats().splits;
         const got = run(threads, waveBytes);
+        if (threads > 1) expect(threadStats().splits, `case ${ci} on ${threads} threads`).toBeGreaterThan(splits); // blocks or GEMMs shared
         for (const k of ['y', 'yRelu', 'dw', 'dx'] as const)
           if (!sameBits(got[k], want[k])) throw new Error(`case ${ci}: ${k} on ${threads} threads (wave ${waveBytes ?? 'default'}) differs from one thread`);
       }
