@@ -50,6 +50,9 @@ const align = (x: number): number => Math.ceil(x / 64) * 64;
 /** Geometry of a convolution with F filters (what the kernels below need). */
 type G = Window2d & { readonly f: number };
 
+/** Where a wave's buffers are in wasm memory (0 for those an op does not use), and the fused relu. */
+interface Ptrs { x: number; cols: number; w: number; y: number; bias: number; relu: boolean; part: number }
+
 /** Images per block, blocks per wave (at most what one job can count), and the byte sizes of one image's x, cols and y. */
 function plan(g: G, extraPerBlock: number): { nb: number; waveBlocks: number; xImg: number; colsImg: number; yImg: number; k: number } {
   const k = g.kh * g.kw * g.c, pix = g.oh * g.ow;
@@ -80,8 +83,7 @@ const f32 = (buf: ArrayBufferLike, ptr: number, bytes: number): Float32Array => 
  * Runs `op` over the batch wave by wave: `copyIn(w0, cnt)` puts images w0 … w0 + cnt − 1 in place,
  * then their blocks run (on the threads available), then `copyOut(w0, cnt, blocks)`.
  */
-function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
-               ptrs: { x: number; cols: number; w: number; y: number; bias: number; relu: boolean; part: number },
+function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number, ptrs: Ptrs,
                copyIn: (w0: number, cnt: number) => void, copyOut: (w0: number, cnt: number, blocks: number) => void): void {
   const waveImages = p.waveBlocks * p.nb;
   const colsStride = align(p.nb * p.colsImg);
@@ -101,8 +103,7 @@ function waves(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
  * the module's `convBlock` (src/kernels/assembly/convBlock.ts) does, with the same kernels, so the
  * same bits.
  */
-function block(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number,
-               ptrs: { x: number; cols: number; w: number; y: number; bias: number; relu: boolean; part: number }, i: number, cnt: number): void {
+function block(ws: Workspace, g: G, p: ReturnType<typeof plan>, op: number, ptrs: Ptrs, i: number, cnt: number): void {
   const e = ws.exports, rows = cnt * g.oh * g.ow;
   const x = ptrs.x + i * p.nb * p.xImg, y = ptrs.y + i * p.nb * p.yImg;
   const geom = [cnt, g.h, g.w, g.c, g.kh, g.kw, g.sh, g.sw, g.oh, g.ow, g.padTop, g.padLeft] as const;
