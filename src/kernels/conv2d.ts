@@ -122,7 +122,9 @@ export function conv2dForward<T extends FloatArray>(g: Conv2dGeometry, x: T, w: 
  * Parameter gradients of conv2d for x[N,H,W,C] and dy[N,OH,OW,F]:
  * dw[KH,KW,C,F] = im2col(x)ᵀ·dy (the 'tn' GEMM, no transpose materialised)
  * and db[F] = column sums of dy (accumulated in float64). Pass the forward's
- * `cols` to reuse it (else it is rebuilt from x). New arrays of x's type.
+ * `cols` to reuse it on the JS path (else it is rebuilt from x); the float32
+ * wasm path rebuilds the columns in wasm memory whatever is passed, which is
+ * cheaper than copying them in. New arrays of x's type.
  * @category kernels
  */
 export function conv2dBackwardParams<T extends FloatArray>(g: Conv2dGeometry, x: T, dy: FloatArray,

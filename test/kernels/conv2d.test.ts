@@ -119,7 +119,8 @@ function checkCase(t: Case, dtype: 'float64' | 'float32'): void {
   expectClose('dw', dw, ref.dw, ref.dwAbs, tol);
   expectClose('db', db, ref.db, null, tol);
   expectClose('dx', dx, ref.dx, ref.dxAbs, tol);
-  // The other way to get dw: rebuild cols from x (float64), or pass JS-built cols to wasm (float32).
+  // dw with the other cols source: rebuilt from x (float64), or JS-built cols passed in (float32, which
+  // the wasm path ignores, rebuilding them itself: the result must not change).
   const cols2 = dtype === 'float64' ? null : conv2dCols(g, x);
   expectClose('dw (other cols source)', conv2dBackwardParams(g, x, dy, cols2).dw, ref.dw, ref.dwAbs, tol);
 
